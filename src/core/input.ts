@@ -1,0 +1,100 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { rangeError, show, typeError } from './errors';
+import type { NdArray, TypedArray } from './types';
+
+/**
+ * True for a tfjs tensor. Duck-typed rather than `instanceof`, so that a tensor made by another
+ * copy of tfjs-core is still recognised (and then reported by tfjs itself if the copies clash).
+ */
+export function isTensor(x: unknown): x is Tensor {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Tensor).dataSync === 'function' &&
+    Array.isArray((x as Tensor).shape) &&
+    typeof (x as Tensor).dtype === 'string'
+  );
+}
+
+export function isTypedArray(x: unknown): x is TypedArray {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView);
+}
+
+export function isNdArray(x: unknown): x is NdArray {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !isTensor(x) &&
+    isTypedArray((x as NdArray).data) &&
+    Array.isArray((x as NdArray).shape)
+  );
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Checks an NdArray's shape against its data; throws naming `fn`. */
+export function checkNdArray(fn: string, x: NdArray): void {
+  x.shape.forEach((dim, i) => {
+    if (!Number.isInteger(dim) || dim < 0) {
+      throw rangeError(fn, `shape[${i}] is ${show(dim)}; expected a non-negative integer`);
+    }
+  });
+  const size = sizeOf(x.shape);
+  if (size !== x.data.length) {
+    throw rangeError(
+      fn,
+      `shape [${x.shape.join(', ')}] holds ${size} values but data has ${x.data.length}`,
+    );
+  }
+}
+
+/** Array-like inputs as plain values and a shape; tensors are read back with dataSync. */
+export interface Values {
+  values: ArrayLike<number>;
+  shape: number[];
+}
+
+/**
+ * Reads a Tensor, NdArray, typed array or (flat) number array into values and shape, with an
+ * error naming `fn` for anything else.
+ */
+export function readValues(fn: string, x: unknown, what: string): Values {
+  if (isTensor(x)) {
+    if (x.isDisposed) throw typeError(fn, `${what} is a disposed tensor`);
+    if (x.dtype === 'string' || x.dtype === 'complex64') {
+      throw typeError(fn, `${what} has dtype ${x.dtype}; expected a numeric tensor`);
+    }
+    return { values: x.dataSync(), shape: x.shape.slice() };
+  }
+  if (isNdArray(x)) {
+    checkNdArray(fn, x);
+    return { values: x.data, shape: x.shape.slice() };
+  }
+  if (isTypedArray(x)) return { values: x, shape: [x.length] };
+  if (Array.isArray(x)) {
+    x.forEach((v, i) => {
+      if (typeof v !== 'number') {
+        throw typeError(fn, `${what}[${i}] is ${show(v)}; expected a number (flat arrays only)`);
+      }
+    });
+    return { values: x as number[], shape: [x.length] };
+  }
+  throw typeError(
+    fn,
+    `${what} is ${show(x)}; expected a tensor, an NdArray ({ data, shape }), a typed array or ` +
+      `an array of numbers`,
+  );
+}
+
+/**
+ * A fresh typed array of the type tfjs stores for `dtype`, so that a tensor made from it never
+ * aliases the caller's array (some backends keep the array they are given).
+ */
+export function copyFor(
+  values: ArrayLike<number>,
+  dtype: 'float32' | 'int32',
+): Float32Array | Int32Array {
+  return dtype === 'float32' ? Float32Array.from(values) : Int32Array.from(values);
+}

