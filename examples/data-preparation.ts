@@ -1,0 +1,57 @@
+/**
+ * Lesson 1, data preparation: load MNIST, flatten, normalize, one-hot encode.
+ *
+ *   npm run example:data-preparation
+ *   npm run example:data-preparation -- --train-limit 1000
+ */
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { flattenImages, loadMnist, normalize, toCategorical } from 'denselab';
+
+const { values: args } = parseArgs({
+  options: {
+    'train-limit': { type: 'string' },
+    'test-limit': { type: 'string' },
+    source: { type: 'string' },
+  },
+});
+const limit = (s: string | undefined): number | undefined =>
+  s === undefined ? undefined : Number(s);
+
+const started = performance.now();
+const { train, test } = await loadMnist({
+  source: args.source,
+  trainLimit: limit(args['train-limit']),
+  testLimit: limit(args['test-limit']),
+});
+console.log(`loaded MNIST in ${(performance.now() - started).toFixed(0)} ms`);
+console.log(
+  `x_train ${JSON.stringify(train.images.shape)} uint8, y_train ${JSON.stringify(train.labels.shape)}`,
+);
+console.log(
+  `x_valid ${JSON.stringify(test.images.shape)} uint8, y_valid ${JSON.stringify(test.labels.shape)}`,
+);
+console.log(`first training labels: ${Array.from(train.labels.data.subarray(0, 10)).join(' ')}`);
+
+// (28x28) => (784), then x / x.max(), then to_categorical(y, 10): the notes' three steps.
+const xTrain = tf.tidy(() => normalize(flattenImages(train.images)));
+const xValid = tf.tidy(() => normalize(flattenImages(test.images)));
+const yTrain = toCategorical(train.labels, 10);
+const yValid = toCategorical(test.labels, 10);
+
+const [lo, hi] = tf
+  .tidy(() => [tf.min(xTrain), tf.max(xTrain)])
+  .map((t) => {
+    const v = t.dataSync()[0];
+    t.dispose();
+    return v;
+  });
+console.log(`x_train ${JSON.stringify(xTrain.shape)} ${xTrain.dtype}, values in [${lo}, ${hi}]`);
+console.log(
+  `y_train ${JSON.stringify(yTrain.shape)} ${yTrain.dtype}, first row ${JSON.stringify((yTrain.arraySync() as number[][])[0])}`,
+);
+console.log(`x_valid ${JSON.stringify(xValid.shape)}, y_valid ${JSON.stringify(yValid.shape)}`);
+
+tf.dispose([xTrain, xValid, yTrain, yValid]);
+console.log(`tensors left: ${tf.memory().numTensors}`);
