@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export type { NdArray, TypedArray } from './core/types';
+export type { Line, LossHistory, NdArray, NumericInput, TypedArray } from './core/types';
 export { flattenImages, type FlattenImagesOptions } from './data/flattenImages';
 export { normalize, type NormalizeOptions } from './data/normalize';
 export { toCategorical } from './data/toCategorical';
@@ -17,3 +17,20 @@ export {
   type MnistData,
   type MnistSplit,
 } from './data/loadMnist';
+export { NonFiniteLossError } from './core/NonFiniteLossError';
+export {
+  createOptimizer,
+  OPTIMIZER_NAMES,
+  KERAS_OPTIMIZER_DEFAULTS,
+  type OptimizerName,
+  type OptimizerHyperparameters,
+} from './optim/createOptimizer';
+export { fitLinear, type FitLinearOptions, type LinearFit } from './regression/fitLinear';
+export { polyfitBaseline, type PolyfitOptions, type PolyFit } from './regression/polyfitBaseline';
+export { mse } from './regression/mse';
+export {
+  compareOptimizers,
+  type CompareOptimizersOptions,
+  type OptimizerComparison,
+  type OptimizerRun,
+} from './regression/compareOptimizers';

@@ -96,5 +96,5 @@ export function copyFor(
   values: ArrayLike<number>,
   dtype: 'float32' | 'int32',
 ): Float32Array | Int32Array {
-  return dtype === 'float32' ? Float32Array.from(values) : Int32Array.from(values);
+  return dtype === 'float32' ? new Float32Array(values) : new Int32Array(values);
 }

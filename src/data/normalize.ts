@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from '../core/errors';
 import { isTensor, readValues } from '../core/input';
-import type { NdArray, TypedArray } from '../core/types';
+import type { NumericInput } from '../core/types';
 
 /** Options of {@link normalize}. */
 export interface NormalizeOptions {
@@ -41,10 +41,7 @@ export interface NormalizeOptions {
  * byMax.dispose();
  * ```
  */
-export function normalize(
-  x: tf.Tensor | NdArray | TypedArray | readonly number[],
-  options: NormalizeOptions = {},
-): tf.Tensor {
+export function normalize(x: NumericInput, options: NormalizeOptions = {}): tf.Tensor {
   const fn = 'normalize';
   const { max } = options;
   if (max !== undefined && (typeof max !== 'number' || !Number.isFinite(max) || max <= 0)) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show } from '../core/errors';
 import { readValues } from '../core/input';
-import type { NdArray, TypedArray } from '../core/types';
+import type { NumericInput } from '../core/types';
 
 /**
  * One-hot encodes integer class labels, like Keras' `keras.utils.to_categorical`: the result
@@ -31,10 +31,7 @@ import type { NdArray, TypedArray } from '../core/types';
  * y.dispose();
  * ```
  */
-export function toCategorical(
-  labels: tf.Tensor | NdArray | TypedArray | readonly number[],
-  numClasses?: number,
-): tf.Tensor {
+export function toCategorical(labels: NumericInput, numClasses?: number): tf.Tensor {
   const fn = 'toCategorical';
   if (
     numClasses !== undefined &&

@@ -1,0 +1,174 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { rangeError, show } from '../core/errors';
+import { NonFiniteLossError } from '../core/NonFiniteLossError';
+import type { Line, TypedArray } from '../core/types';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/createOptimizer';
+import { fitLinear } from './fitLinear';
+import { readXY } from './linearInputs';
+
+const TIE_TOLERANCE = 1e-9;
+
+/** Options of {@link compareOptimizers}. */
+export interface CompareOptimizersOptions {
+  /** Which optimizers to run, each with Keras' defaults. Default: all of {@link OPTIMIZER_NAMES}. */
+  optimizers?: readonly OptimizerName[];
+  /** Learning rates that replace Keras' defaults, per optimizer. */
+  learningRates?: Partial<Record<OptimizerName, number>>;
+  /** Full-batch epochs for every optimizer. Default 10,000, as the notes' chart. */
+  epochs?: number;
+  /** Seeds the shared initial slope (Keras' glorot-uniform draw). */
+  seed?: number;
+  /** The shared starting slope, instead of a random one. */
+  initialM?: number;
+  /** The shared starting intercept. Default 0. */
+  initialB?: number;
+}
+
+/** One optimizer's run in {@link compareOptimizers}. */
+export interface OptimizerRun {
+  /** The optimizer's name. */
+  readonly name: OptimizerName;
+  /** The learning rate it used. */
+  readonly learningRate: number | undefined;
+  /** The loss of every epoch (before that epoch's update), to plot. */
+  readonly loss: readonly number[];
+  /** The epoch (1-based) of the lowest loss. */
+  readonly bestEpoch: number;
+  /** The lowest loss. */
+  readonly bestLoss: number;
+  /** The MSE of the final line (float64). NaN when the run diverged. */
+  readonly finalLoss: number;
+  /** The final slope and intercept (NaN when the run diverged). */
+  readonly m: number;
+  /** See `m`. */
+  readonly b: number;
+  /** Why the run stopped early, when its loss became NaN or infinite. */
+  readonly diverged?: string;
+}
+
+/** What {@link compareOptimizers} returns. */
+export interface OptimizerComparison {
+  /** One run per optimizer, in the order asked. */
+  readonly runs: readonly OptimizerRun[];
+  /** The optimizer with the lowest final loss (ties within 1e-9 relative: the first listed). */
+  readonly winner: OptimizerName;
+  /** The start every run shared. */
+  readonly initial: Line;
+  /** Epochs per run. */
+  readonly epochs: number;
+}
+
+/**
+ * The notes' optimizer chart (experiment 5): fits the same line from the same starting weights
+ * with each optimizer and returns every loss curve, the epoch of each one's lowest loss, and
+ * the winner. On the notes' data SGD wins; Adam reaches its lowest loss late and the adaptive
+ * optimizers with Keras' default rate of 0.001 stay far from the least-squares line.
+ *
+ * A run whose loss becomes NaN or infinite (a learning rate too large) is kept with the curve
+ * up to that point and a `diverged` message, and the others go on.
+ *
+ * @param x - the inputs
+ * @param y - the targets, as many as `x`
+ * @param options - optimizers, learning rates, epochs and the shared start
+ * @returns the runs and the winner
+ * @throws RangeError for bad data or options (as {@link fitLinear}), an empty or unknown
+ *   optimizer list, or when every run diverged
+ *
+ * @example
+ * ```ts
+ * import { compareOptimizers } from 'denselab';
+ *
+ * const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+ * const y = [10, 20, 25, 30, 40, 45, 40, 50, 60, 55];
+ * const cmp = await compareOptimizers(x, y, { optimizers: ['sgd', 'adam'], epochs: 2000, seed: 1 });
+ * console.log(cmp.winner, cmp.runs.map((r) => r.loss.length)); // sgd [2000, 2000]
+ * ```
+ */
+export async function compareOptimizers(
+  x: readonly number[] | TypedArray | tf.Tensor,
+  y: readonly number[] | TypedArray | tf.Tensor,
+  options: CompareOptimizersOptions = {},
+): Promise<OptimizerComparison> {
+  const fn = 'compareOptimizers';
+  const [xs, ys] = readXY(fn, x, y, 2);
+  const names: readonly OptimizerName[] = options.optimizers ?? OPTIMIZER_NAMES;
+  if (!isNonEmptyList(names)) {
+    throw rangeError(fn, `optimizers is ${show(names)}; expected a non-empty list of names`);
+  }
+  for (const name of names) {
+    if (!OPTIMIZER_NAMES.includes(name)) {
+      throw rangeError(
+        fn,
+        `optimizers has ${show(name)}; expected names from ${OPTIMIZER_NAMES.join(', ')}`,
+      );
+    }
+  }
+  const epochs = options.epochs ?? 10_000;
+  const first = await fitLinear(xs, ys, {
+    epochs: 1,
+    seed: options.seed,
+    initialM: options.initialM,
+    initialB: options.initialB,
+  });
+  const initial = first.initial;
+  const runs: OptimizerRun[] = [];
+  for (const name of names) {
+    const learningRate = options.learningRates?.[name];
+    try {
+      const fit = await fitLinear(xs, ys, {
+        optimizer: name,
+        learningRate,
+        epochs,
+        initialM: initial.m,
+        initialB: initial.b,
+      });
+      runs.push({
+        name,
+        learningRate,
+        ...best(fit.history.loss),
+        finalLoss: fit.loss,
+        m: fit.m,
+        b: fit.b,
+      });
+    } catch (err) {
+      if (!(err instanceof NonFiniteLossError)) throw err;
+      runs.push({
+        name,
+        learningRate,
+        ...best(err.history.loss),
+        finalLoss: NaN,
+        m: NaN,
+        b: NaN,
+        diverged: err.message,
+      });
+    }
+  }
+  const finished = runs.filter((r) => r.diverged === undefined);
+  if (finished.length === 0)
+    throw rangeError(fn, 'every optimizer diverged; use smaller learning rates');
+  // A difference in the last float32 bits is no win: ties go to the optimizer listed first.
+  const winner = finished.reduce((a, r) =>
+    r.finalLoss < a.finalLoss * (1 - TIE_TOLERANCE) ? r : a,
+  ).name;
+  return { runs, winner, initial, epochs };
+}
+
+function best(loss: readonly number[]): {
+  loss: readonly number[];
+  bestEpoch: number;
+  bestLoss: number;
+} {
+  let bestEpoch = 0;
+  let bestLoss = Infinity;
+  loss.forEach((v, i) => {
+    if (v < bestLoss) {
+      bestLoss = v;
+      bestEpoch = i + 1;
+    }
+  });
+  return { loss, bestEpoch, bestLoss: bestEpoch === 0 ? NaN : bestLoss };
+}
+
+function isNonEmptyList(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
+}

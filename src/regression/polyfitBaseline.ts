@@ -1,0 +1,155 @@
+import { rangeError, show } from '../core/errors';
+import type { TypedArray } from '../core/types';
+import { leastSquares } from './leastSquares';
+import { readXY } from './linearInputs';
+
+/** Options of {@link polyfitBaseline}. */
+export interface PolyfitOptions {
+  /**
+   * What to do when the scaled Vandermonde matrix is rank deficient (fewer distinct x than
+   * coefficients, or too badly conditioned), where numpy emits a `RankWarning`: `'warn'`
+   * (default) writes a warning with `console.warn`, `'throw'` throws a RangeError, `'ignore'`
+   * stays silent. The result is the minimum-norm solution, as numpy returns, either way.
+   */
+  onRankDeficient?: 'warn' | 'throw' | 'ignore';
+  /**
+   * Relative cut-off for small singular values. Default `x.length * 2.22e-16`, numpy's.
+   */
+  rcond?: number;
+}
+
+/** What {@link polyfitBaseline} returns. */
+export interface PolyFit {
+  /** The polynomial's coefficients, highest power first (numpy's order): `[m, b]` for a line. */
+  readonly coefficients: readonly number[];
+  /** The degree that was fitted. */
+  readonly degree: number;
+  /** The fitted values' mean squared error on the data (float64). */
+  readonly mse: number;
+  /** The effective rank of the scaled Vandermonde matrix; `degree + 1` when well posed. */
+  readonly rank: number;
+  /** True when `rank < degree + 1` (numpy's RankWarning). */
+  readonly rankDeficient: boolean;
+  /** The singular values of the column-scaled Vandermonde matrix, largest first. */
+  readonly singularValues: readonly number[];
+  /** Evaluates the polynomial (Horner's rule, float64) at one x. */
+  predict(x: number): number;
+  /** Evaluates the polynomial at many x. */
+  predict(x: readonly number[]): number[];
+}
+
+const FN = 'polyfitBaseline';
+
+/**
+ * The closed-form least-squares fit of a polynomial, like `numpy.polyfit(x, y, degree)`, in
+ * float64 on plain arrays: the best any line (or polynomial) can do on the data, which is the
+ * baseline the notes compare the trained Dense unit with.
+ *
+ * Solved as numpy solves it: the Vandermonde matrix's columns are scaled to unit norm, then an
+ * orthogonal factorisation (Householder QR, then an SVD of the small triangle) gives the
+ * minimum-norm least-squares solution, which stays accurate when x is far from 0 or the degree
+ * is high (the normal equations would lose digits there).
+ *
+ * - Fewer distinct x than coefficients (too few points, repeated x): the problem is rank
+ *   deficient; as numpy, the minimum-norm solution is returned and `onRankDeficient` decides
+ *   whether to warn (default), throw or stay silent.
+ * - Non-finite values, lengths that differ, no points, or a degree that is not an integer >= 0
+ *   are RangeErrors (numpy would fail inside its SVD or return NaN).
+ *
+ * @param x - the inputs
+ * @param y - the targets, as many as `x`
+ * @param degree - the polynomial's degree, default 1 (a line)
+ * @param options - rank-deficiency handling and the singular-value cut-off
+ * @returns coefficients highest power first, the fit's MSE, rank and a predict function
+ * @throws RangeError for the bad inputs above, and for rank deficiency with `'throw'`
+ *
+ * @example
+ * ```ts
+ * import { polyfitBaseline } from 'denselab';
+ *
+ * const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+ * const y = [10, 20, 25, 30, 40, 45, 40, 50, 60, 55];
+ * const fit = polyfitBaseline(x, y); // numpy: m = 5.121212121212121, b = 14.454545454545448
+ * const [m, b] = fit.coefficients;
+ * console.log(m.toFixed(6), b.toFixed(6), fit.mse.toFixed(6)); // 5.121212 14.454545 14.878788
+ * console.log(fit.predict(10).toFixed(3)); // 65.667
+ * ```
+ */
+export function polyfitBaseline(
+  x: readonly number[] | TypedArray,
+  y: readonly number[] | TypedArray,
+  degree = 1,
+  options: PolyfitOptions = {},
+): PolyFit {
+  if (typeof degree !== 'number' || !Number.isInteger(degree) || degree < 0) {
+    throw rangeError(FN, `degree is ${show(degree)}; expected an integer >= 0`);
+  }
+  const mode = options.onRankDeficient ?? 'warn';
+  if (mode !== 'warn' && mode !== 'throw' && mode !== 'ignore') {
+    throw rangeError(FN, `onRankDeficient is ${show(mode)}; expected 'warn', 'throw' or 'ignore'`);
+  }
+  const [xs, ys] = readXY(FN, x, y, 1);
+  const n = xs.length;
+  const rcond = options.rcond ?? n * Number.EPSILON;
+  if (typeof rcond !== 'number' || !(rcond >= 0) || !Number.isFinite(rcond)) {
+    throw rangeError(FN, `rcond is ${show(rcond)}; expected a finite number >= 0`);
+  }
+  const order = degree + 1;
+
+  // Vandermonde columns x^degree ... x^0, each scaled to unit norm (numpy does the same).
+  const columns: Float64Array[] = [];
+  const scales: number[] = [];
+  const power = new Float64Array(n).fill(1);
+  const byPower: Float64Array[] = [];
+  for (let p = 0; p <= degree; p++) {
+    byPower.push(new Float64Array(power));
+    for (let i = 0; i < n; i++) power[i] = (power[i] as number) * (xs[i] as number);
+  }
+  for (let j = 0; j < order; j++) {
+    const col = byPower[degree - j] as Float64Array;
+    let norm = 0;
+    for (const v of col) norm += v * v;
+    norm = Math.sqrt(norm);
+    if (!Number.isFinite(norm)) {
+      throw rangeError(
+        FN,
+        `x^${degree - j} overflows float64 for these x; scale x (e.g. subtract its mean) first`,
+      );
+    }
+    const scale = norm === 0 ? 1 : norm;
+    scales.push(scale);
+    columns.push(col.map((v) => v / scale));
+  }
+  const { solution, singularValues, rank } = leastSquares(columns, ys, rcond);
+  const coefficients = Array.from(solution, (c, j) => c / (scales[j] as number));
+  const rankDeficient = rank < order;
+  if (rankDeficient && mode !== 'ignore') {
+    const message =
+      `${FN}: the fit is rank deficient (rank ${rank} of ${order}: ${n} point(s), ` +
+      `degree ${degree}); the minimum-norm solution is returned and may be poorly conditioned`;
+    if (mode === 'throw') throw new RangeError(message);
+    console.warn(message);
+  }
+  const coef = Float64Array.from(coefficients);
+  const evaluate = (v: number): number => {
+    let acc = 0;
+    for (let j = 0; j < coef.length; j++) acc = acc * v + (coef[j] as number);
+    return acc;
+  };
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    const r = (ys[i] as number) - evaluate(xs[i] as number);
+    sse += r * r;
+  }
+  const predict = ((v: number | readonly number[]) =>
+    typeof v === 'number' ? evaluate(v) : v.map(evaluate)) as PolyFit['predict'];
+  return {
+    coefficients,
+    degree,
+    mse: sse / n,
+    rank,
+    rankDeficient,
+    singularValues: Array.from(singularValues),
+    predict,
+  };
+}

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { createOptimizer, KERAS_OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../../src';
+
+describe('createOptimizer', () => {
+  it("uses Keras' defaults, read back from the tfjs optimizers", () => {
+    const config = (name: (typeof OPTIMIZER_NAMES)[number]) => {
+      const opt = createOptimizer(name);
+      const c = opt.getConfig();
+      opt.dispose();
+      return c;
+    };
+    expect(config('sgd')).toEqual({ learningRate: 0.01 });
+    expect(config('momentum')).toMatchObject({
+      learningRate: 0.01,
+      momentum: 0.9,
+      useNesterov: false,
+    });
+    expect(config('rmsprop')).toEqual({
+      learningRate: 0.001,
+      decay: 0.9,
+      momentum: 0,
+      epsilon: 1e-7,
+      centered: false,
+    });
+    expect(config('adam')).toEqual({
+      learningRate: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+    });
+    expect(config('adamax')).toMatchObject({
+      learningRate: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+    });
+    expect(config('adagrad')).toEqual({ learningRate: 0.001, initialAccumulatorValue: 0.1 });
+    expect(config('adadelta')).toEqual({ learningRate: 0.001, rho: 0.95, epsilon: 1e-7 });
+    expect(KERAS_OPTIMIZER_DEFAULTS.rmsprop.learningRate).toBe(0.001);
+  });
+
+  it('takes another learning rate', () => {
+    const opt = createOptimizer('adam', 0.05);
+    expect(opt.getConfig().learningRate).toBe(0.05);
+    opt.dispose();
+  });
+
+  it('leaves no tensor behind once used and disposed (tfjs 4.22 momentum leaks without the fix)', () => {
+    for (const name of OPTIMIZER_NAMES) {
+      const before = tf.memory().numTensors;
+      const opt = createOptimizer(name);
+      const v = tf.tidy(() => tf.variable(tf.zeros([2]), true, `createOptimizer_test_${name}`));
+      const g = tf.ones([2]);
+      opt.applyGradients({ [v.name]: g });
+      tf.dispose([v, g]);
+      opt.dispose();
+      expect(tf.memory().numTensors, name).toBe(before);
+    }
+  });
+
+  it('rejects unknown names and bad learning rates', () => {
+    expect(() => createOptimizer('nadam' as never)).toThrow(
+      /^createOptimizer: optimizer is "nadam"; expected a tf.Optimizer or one of 'sgd'/,
+    );
+    expect(() => createOptimizer('sgd', -1)).toThrow(
+      /^createOptimizer: learningRate is -1; expected a positive finite number/,
+    );
+    expect(() => createOptimizer('sgd', NaN)).toThrow(/learningRate is NaN/);
+  });
+});
