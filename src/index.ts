@@ -34,3 +34,30 @@ export {
   type OptimizerComparison,
   type OptimizerRun,
 } from './regression/compareOptimizers';
+export {
+  buildDenseClassifier,
+  type DenseActivation,
+  type DenseClassifierOptions,
+} from './model/buildDenseClassifier';
+export {
+  fitClassifier,
+  type BatchLogs,
+  type ClassifierCallbacks,
+  type ClassifierHistory,
+  type ClassifierTraining,
+  type EpochLogs,
+  type FitClassifierOptions,
+} from './model/fitClassifier';
+export {
+  evaluateClassifier,
+  type ClassifierScores,
+  type EvaluateClassifierOptions,
+} from './model/evaluateClassifier';
+export { predictClasses, type ClassPredictions } from './model/predictClasses';
+export type { ClassifierData } from './model/classifierInputs';
+export {
+  ProgressLogger,
+  type ProgressLoggerOptions,
+  type ProgressSink,
+  type Verbosity,
+} from './progress/ProgressLogger';

@@ -169,3 +169,36 @@ class DisposingMomentumOptimizer extends tf.MomentumOptimizer {
     if (!this.c.isDisposed) this.c.dispose();
   }
 }
+
+/** True for a tfjs optimizer (duck-typed, so another tfjs-core copy's optimizer counts too). */
+export function isOptimizer(value: unknown): value is tf.Optimizer {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as tf.Optimizer).applyGradients === 'function'
+  );
+}
+
+/** The checked `optimizer` and `learningRate` options: a caller's tf.Optimizer, or a name. */
+export type OptimizerChoice =
+  | { custom: tf.Optimizer; hyper?: undefined }
+  | { custom?: undefined; hyper: OptimizerHyperparameters & { name: OptimizerName } };
+
+/** Checks `optimizer` and `learningRate` options, defaulting to `fallback`, naming `fn`. */
+export function resolveOptimizerOption(
+  fn: string,
+  optimizer: OptimizerName | tf.Optimizer | undefined,
+  learningRate: number | undefined,
+  fallback: OptimizerName,
+): OptimizerChoice {
+  if (isOptimizer(optimizer)) {
+    if (learningRate !== undefined) {
+      throw rangeError(
+        fn,
+        'learningRate applies to a named optimizer; set it on your tf.Optimizer',
+      );
+    }
+    return { custom: optimizer };
+  }
+  return { hyper: resolveHyperparameters(fn, optimizer ?? fallback, learningRate) };
+}

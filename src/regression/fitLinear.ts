@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show } from '../core/errors';
+import { checkPositiveInteger, checkSeed } from '../core/checks';
 import { NonFiniteLossError } from '../core/NonFiniteLossError';
 import { createRng } from '../core/random';
 import type { Line, LossHistory, TypedArray } from '../core/types';
 import {
   createOptimizer,
-  resolveHyperparameters,
+  resolveOptimizerOption,
   type OptimizerName,
 } from '../optim/createOptimizer';
 import { ScalarOptimizer } from '../optim/ScalarOptimizer';
@@ -106,14 +107,9 @@ export async function fitLinear(
   options: FitLinearOptions = {},
 ): Promise<LinearFit> {
   const [xs, ys] = readXY(FN, x, y, 2);
-  const epochs = options.epochs ?? 500;
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw rangeError(FN, `epochs is ${show(epochs)}; expected an integer >= 1`);
-  }
-  const { seed, initialM, initialB } = options;
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    throw rangeError(FN, `seed is ${show(seed)}; expected a finite number`);
-  }
+  const epochs = checkPositiveInteger(FN, 'epochs', options.epochs ?? 500);
+  const seed = checkSeed(FN, options.seed);
+  const { initialM, initialB } = options;
   for (const [name, v] of [
     ['initialM', initialM],
     ['initialB', initialB],
@@ -126,14 +122,12 @@ export async function fitLinear(
   if (engine !== 'auto' && engine !== 'tfjs') {
     throw rangeError(FN, `engine is ${show(engine)}; expected 'auto' or 'tfjs'`);
   }
-  const custom = isOptimizer(options.optimizer) ? options.optimizer : undefined;
-  if (custom !== undefined && options.learningRate !== undefined) {
-    throw rangeError(FN, 'learningRate applies to a named optimizer; set it on your tf.Optimizer');
-  }
-  const hyper =
-    custom === undefined
-      ? resolveHyperparameters(FN, options.optimizer ?? 'sgd', options.learningRate)
-      : undefined;
+  const { custom, hyper } = resolveOptimizerOption(
+    FN,
+    options.optimizer,
+    options.learningRate,
+    'sgd',
+  );
 
   const m0 = Math.fround(initialM ?? glorotUniformSlope(seed));
   const b0 = Math.fround(initialB ?? 0);
@@ -170,14 +164,6 @@ export async function fitLinear(
     engine: hyper !== undefined && engine === 'auto' ? 'js' : 'tfjs',
     predict,
   };
-}
-
-function isOptimizer(value: unknown): value is tf.Optimizer {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as tf.Optimizer).applyGradients === 'function'
-  );
 }
 
 /** Keras' glorot-uniform draw for a 1x1 kernel: uniform in [-√3, √3] (fan in = fan out = 1). */

@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkPositiveInteger } from '../core/checks';
+import { rangeError, show, typeError } from '../core/errors';
+import { isTensor } from '../core/input';
+import { checkModel } from './classifierInputs';
+
+/** What {@link predictClasses} returns for each sample. */
+export interface ClassPredictions {
+  /** The most probable class of each sample (Keras' `argmax(model.predict(x), axis=-1)`). */
+  readonly classes: Int32Array;
+  /** Each sample's probabilities, row-major `[N, classes]`. */
+  readonly probabilities: Float32Array;
+  /** Classes per sample. */
+  readonly numClasses: number;
+}
+
+/**
+ * Predicts the class of new samples: the model's probabilities and the most probable class of
+ * each row, as plain arrays (no tensor to dispose).
+ *
+ * @param model - a tfjs-layers classifier, e.g. from {@link buildDenseClassifier}
+ * @param x - `[N, features]` float32 inputs prepared as the training data were
+ * @param options - `batchSize` of the forward passes (default 256)
+ * @returns classes and probabilities
+ * @throws TypeError or RangeError when `x` is not a float32 `[N, features]` tensor matching the
+ *   model's input
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@tensorflow/tfjs-backend-cpu';
+ * import { buildDenseClassifier, predictClasses } from 'denselab';
+ *
+ * const model = buildDenseClassifier({ inputSize: 2, hiddenUnits: [4], numClasses: 3, seed: 1 });
+ * const x = tf.tensor2d([[0, 1], [1, 0]]);
+ * const { classes, probabilities } = await predictClasses(model, x);
+ * console.log(classes.length, probabilities.length); // 2 6
+ * x.dispose();
+ * model.dispose();
+ * ```
+ */
+export async function predictClasses(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  options: { batchSize?: number } = {},
+): Promise<ClassPredictions> {
+  const fn = 'predictClasses';
+  const m = checkModel(fn, model, false);
+  const batchSize = checkPositiveInteger(fn, 'batchSize', options.batchSize ?? 256);
+  if (!isTensor(x) || x.isDisposed) throw typeError(fn, `x is ${show(x)}; expected a Tensor2D`);
+  if (x.rank !== 2 || x.dtype !== 'float32') {
+    throw rangeError(fn, `x is ${x.dtype} [${x.shape.join(', ')}]; expected float32 [N, features]`);
+  }
+  const width = m.inputs[0]?.shape[1];
+  if (width != null && x.shape[1] !== width) {
+    throw rangeError(fn, `x has ${x.shape[1]} features but the model's input takes ${width}`);
+  }
+  const n = x.shape[0];
+  if (n === 0) {
+    const numClasses = m.outputs[0]?.shape[1] ?? 0;
+    return { classes: new Int32Array(0), probabilities: new Float32Array(0), numClasses };
+  }
+  const parts: tf.Tensor[] = [];
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      parts.push(
+        tf.tidy(
+          () => m.apply(tf.slice(x, [start, 0], [size, -1]), { training: false }) as tf.Tensor,
+        ),
+      );
+    }
+    const all = parts.length === 1 ? (parts[0] as tf.Tensor) : tf.concat(parts, 0);
+    const probabilities = (await all.data()) as Float32Array;
+    if (all !== parts[0]) all.dispose();
+    const numClasses = probabilities.length / n;
+    const classes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let c = 1; c < numClasses; c++) {
+        if (
+          (probabilities[i * numClasses + c] as number) >
+          (probabilities[i * numClasses + best] as number)
+        )
+          best = c;
+      }
+      classes[i] = best;
+    }
+    return { classes, probabilities, numClasses };
+  } finally {
+    tf.dispose(parts);
+  }
+}
