@@ -4,6 +4,8 @@
  *   npm run example:mnist-dense                 # the full experiment: 60,000 images, 5 epochs
  *   npm run example:mnist-dense -- --quick      # 2,000 images, 1 epoch (what CI runs)
  *   npm run example:mnist-dense -- --epochs 2 --train-limit 10000 --backend cpu --seed 7
+ *
+ * The trained model is saved (TF.js layers format) to out/mnist-dense/model, or --save DIR.
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,6 +17,7 @@ import {
   flattenImages,
   loadMnist,
   normalize,
+  saveModel,
   toCategorical,
 } from 'denselab';
 
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     'test-limit': { type: 'string' },
     backend: { type: 'string', default: 'wasm' },
     seed: { type: 'string', default: '1' },
+    save: { type: 'string', default: 'out/mnist-dense/model' },
   },
 });
 const num = (s: string | undefined, fallback: number | undefined): number | undefined =>
@@ -100,6 +104,11 @@ for (let e = 0; e < epochs; e++) {
     `${String(e + 1).padStart(5)} |       ${f(history.loss[e])} ${f(history.accuracy[e])} ${f(history.val_loss?.[e])}   ${f(history.val_accuracy?.[e])} ${epochTimes[e]!.toFixed(0).padStart(4)}s  |        ${f(n?.[0])} ${f(n?.[1])} ${f(n?.[2])}   ${f(n?.[3])}`,
   );
 }
+
+const saved = await saveModel(model, args.save, { overwrite: true });
+console.log(
+  `\nsaved the trained model to ${args.save} (${saved.files.length} files); load it with loadModel()`,
+);
 
 model.dispose();
 tf.dispose([xTrain, xValid, yTrain, yValid]);

@@ -61,3 +61,6 @@ export {
   type ProgressSink,
   type Verbosity,
 } from './progress/ProgressLogger';
+export { saveModel, type SaveModelOptions, type SavedModel } from './io/saveModel';
+export { loadModel } from './io/loadModel';
+export { ModelFileError, type ModelFileErrorCode } from './io/ModelFileError';

@@ -1,3 +1,4 @@
+import { isNode } from '../core/env';
 import { rangeError, show, typeError } from '../core/errors';
 import type { NdArray } from '../core/types';
 import { readIdx } from './readIdx';
@@ -126,10 +127,6 @@ function split(
     images: { data: images.data.subarray(0, keep * h * w), shape: [keep, h, w] },
     labels: { data: labels.data.subarray(0, keep), shape: [keep] },
   };
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
 async function makeReader(

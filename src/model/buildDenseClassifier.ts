@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { rangeError, show } from '../core/errors';
 import { checkPositiveInteger, checkSeed } from '../core/checks';
 import { createRng } from '../core/random';
+import { ownOptimizer } from './ownOptimizer';
 import {
   createOptimizer,
   resolveOptimizerOption,
@@ -105,7 +106,7 @@ export function buildDenseClassifier(options: DenseClassifierOptions = {}): tfl.
   const layerSeed = (): number | undefined =>
     rng === undefined ? undefined : Math.floor(rng() * 2 ** 31);
   const sizes = [...(hiddenUnits as readonly number[]), numClasses];
-  const model = new OwningSequential();
+  const model = tfl.sequential();
   sizes.forEach((units, i) => {
     model.add(
       tfl.layers.dense({
@@ -119,21 +120,7 @@ export function buildDenseClassifier(options: DenseClassifierOptions = {}): tfl.
     );
   });
   const optimizer = custom ?? createOptimizer(hyper.name, hyper.learningRate);
-  model.compileOwning(
-    { loss: 'categoricalCrossentropy', optimizer, metrics: ['accuracy'] },
-    custom === undefined,
-  );
+  model.compile({ loss: 'categoricalCrossentropy', optimizer, metrics: ['accuracy'] });
+  if (custom === undefined) ownOptimizer(model);
   return model;
-}
-
-/**
- * A Sequential that can own an optimizer instance, so that `dispose()` releases the
- * optimizer's slot variables too (tfjs only owns optimizers it created from a string, whose
- * defaults are not Keras' current ones).
- */
-class OwningSequential extends tfl.Sequential {
-  compileOwning(args: tfl.ModelCompileArgs, owned: boolean): void {
-    this.compile(args);
-    this.isOptimizerOwned = owned;
-  }
 }

@@ -66,6 +66,12 @@ export interface ClassifierCallbacks {
 export interface FitClassifierOptions {
   /** Passes over the training data. Default 1, as Keras. */
   epochs?: number;
+  /**
+   * The epoch to start at (0-based), to resume an earlier run, as Keras' `initial_epoch`:
+   * `epochs` stays the index to stop at. With the same `seed`, the shuffle continues where an
+   * uninterrupted run would be. Default 0.
+   */
+  initialEpoch?: number;
   /** Samples per gradient step. Default 32, as Keras (60,000 images: 1,875 steps). */
   batchSize?: number;
   /** Data evaluated after each epoch (the notes' 10,000 test images). */
@@ -147,6 +153,13 @@ export async function fitClassifier(
   const m = checkModel(FN, model, true);
   const epochs = checkPositiveInteger(FN, 'epochs', options.epochs ?? 1);
   const batchSize = checkPositiveInteger(FN, 'batchSize', options.batchSize ?? 32);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+    throw rangeError(
+      FN,
+      `initialEpoch is ${show(initialEpoch)}; expected an integer in [0, epochs) = [0, ${epochs})`,
+    );
+  }
   const validationBatchSize = checkPositiveInteger(
     FN,
     'validationBatchSize',
@@ -186,7 +199,9 @@ export async function fitClassifier(
   logger.trainBegin(epochs, steps);
   for (const c of callbacks) await c.onTrainBegin?.();
 
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  // Replay the shuffles of the skipped epochs so that a resumed run sees the same order.
+  if (shuffle) for (let e = 0; e < initialEpoch; e++) shuffleInPlace(order, rng);
+  for (let epoch = initialEpoch; epoch < epochs; epoch++) {
     if (shuffle) shuffleInPlace(order, rng);
     logger.epochBegin(epoch);
     for (const c of callbacks) await c.onEpochBegin?.(epoch);
