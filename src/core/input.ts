@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import { getBackend, type Tensor } from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from './errors';
 import type { NdArray, TypedArray } from './types';
 
@@ -66,7 +66,7 @@ export function readValues(fn: string, x: unknown, what: string): Values {
     if (x.dtype === 'string' || x.dtype === 'complex64') {
       throw typeError(fn, `${what} has dtype ${x.dtype}; expected a numeric tensor`);
     }
-    return { values: x.dataSync(), shape: x.shape.slice() };
+    return { values: readSync(fn, x), shape: x.shape.slice() };
   }
   if (isNdArray(x)) {
     checkNdArray(fn, x);
@@ -97,4 +97,35 @@ export function copyFor(
   dtype: 'float32' | 'int32',
 ): Float32Array | Int32Array {
   return dtype === 'float32' ? new Float32Array(values) : new Int32Array(values);
+}
+
+/**
+ * `tensor.dataSync()` with a clear error where a backend cannot read synchronously (tfjs'
+ * WebGPU backend in Node needs OffscreenCanvas for that, which Node lacks).
+ */
+export function readSync(fn: string, t: Tensor): ArrayLike<number> {
+  try {
+    return t.dataSync();
+  } catch (err) {
+    throw new Error(
+      `${fn}: cannot read a ${t.dtype} tensor back synchronously on the ${backendName()} backend ` +
+        `(${(err as Error).message}); pass the data as an array or NdArray instead`,
+    );
+  }
+}
+
+/** Like {@link readValues}, but reads tensors asynchronously (every backend supports that). */
+export async function readValuesAsync(fn: string, x: unknown, what: string): Promise<Values> {
+  if (isTensor(x) && !x.isDisposed && x.dtype !== 'string' && x.dtype !== 'complex64') {
+    return { values: await x.data(), shape: x.shape.slice() };
+  }
+  return readValues(fn, x, what);
+}
+
+function backendName(): string {
+  try {
+    return getBackend();
+  } catch {
+    return 'current';
+  }
 }

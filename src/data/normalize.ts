@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from '../core/errors';
-import { isTensor, readValues } from '../core/input';
+import { isTensor, readSync, readValues } from '../core/input';
 import type { NumericInput } from '../core/types';
 
 /** Options of {@link normalize}. */
@@ -68,11 +68,11 @@ function normalizeTensor(x: tf.Tensor, max: number | undefined): tf.Tensor {
     const bad = tf.sum(tf.cast(tf.logicalOr(tf.isNaN(f), tf.isInf(f)), 'float32'));
     return tf.stack([tf.min(f), tf.max(f), bad]);
   });
-  const [lo = 0, hi = 0, nonFinite = 0] = Array.from(stats.dataSync());
+  const [lo = 0, hi = 0, nonFinite = 0] = Array.from(readSync(fn, stats));
   stats.dispose();
   if (nonFinite > 0 || lo < 0 || (max !== undefined && hi > max)) {
     // Find and name the first offending value (slow path, only on error).
-    checkValues(x.dataSync(), max);
+    checkValues(readSync(fn, x), max);
   }
   const scale = max ?? hi;
   if (scale === 0) {

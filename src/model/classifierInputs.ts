@@ -67,12 +67,12 @@ export function modelLoss(fn: string, model: tfl.LayersModel): LossFunction {
  * rows, x's width the model's input width, y's width the model's output width, y one-hot.
  * One read-back for the one-hot test.
  */
-export function checkData(
+export async function checkData(
   fn: string,
   model: tfl.LayersModel,
   data: unknown,
   what: string,
-): ClassifierData {
+): Promise<ClassifierData> {
   const d = data as ClassifierData | null;
   if (typeof d !== 'object' || d === null || !isTensor(d.x) || !isTensor(d.y)) {
     throw typeError(fn, `${what} is ${show(data)}; expected { x: Tensor2D, y: Tensor2D }`);
@@ -122,12 +122,12 @@ export function checkData(
     const rowBad = tf.logicalOr(tf.any(notBinary, 1), tf.notEqual(tf.sum(yf, 1), 1));
     return tf.cast(rowBad, 'int32');
   });
-  const flags = bad.dataSync();
+  const flags = await bad.data();
   bad.dispose();
   const row = flags.findIndex((v) => v !== 0);
   if (row >= 0) {
     const values = tf.tidy(() => tf.slice(y, [row, 0], [1, -1]));
-    const shown = Array.from(values.dataSync());
+    const shown = Array.from(await values.data());
     values.dispose();
     throw rangeError(
       fn,

@@ -51,7 +51,7 @@ export async function evaluateClassifier(
   const fn = 'evaluateClassifier';
   const m = checkModel(fn, model, false);
   const batchSize = checkPositiveInteger(fn, 'batchSize', options.batchSize ?? 32);
-  const { x, y } = checkData(fn, m, data, 'data');
+  const { x, y } = await checkData(fn, m, data, 'data');
   return scoreInBatches(m, x, y, batchSize);
 }
 

@@ -173,11 +173,11 @@ export async function fitClassifier(
     options.callbacks === undefined ? [] : ([] as ClassifierCallbacks[]).concat(options.callbacks);
   const logger =
     options.logger ?? new ProgressLogger({ verbose: options.verbose ?? 1, sink: options.sink });
-  const { x, y } = checkData(FN, m, data, 'data');
+  const { x, y } = await checkData(FN, m, data, 'data');
   const validation =
     options.validationData === undefined
       ? undefined
-      : checkData(FN, m, options.validationData, 'validationData');
+      : await checkData(FN, m, options.validationData, 'validationData');
 
   const n = x.shape[0];
   const steps = Math.ceil(n / batchSize);

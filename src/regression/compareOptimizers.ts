@@ -4,7 +4,7 @@ import { NonFiniteLossError } from '../core/NonFiniteLossError';
 import type { Line, TypedArray } from '../core/types';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/createOptimizer';
 import { fitLinear } from './fitLinear';
-import { readXY } from './linearInputs';
+import { readXYAsync } from './linearInputs';
 
 const TIE_TOLERANCE = 1e-9;
 
@@ -90,7 +90,7 @@ export async function compareOptimizers(
   options: CompareOptimizersOptions = {},
 ): Promise<OptimizerComparison> {
   const fn = 'compareOptimizers';
-  const [xs, ys] = readXY(fn, x, y, 2);
+  const [xs, ys] = await readXYAsync(fn, x, y, 2);
   const names: readonly OptimizerName[] = options.optimizers ?? OPTIMIZER_NAMES;
   if (!isNonEmptyList(names)) {
     throw rangeError(fn, `optimizers is ${show(names)}; expected a non-empty list of names`);

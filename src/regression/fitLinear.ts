@@ -10,7 +10,7 @@ import {
   type OptimizerName,
 } from '../optim/createOptimizer';
 import { ScalarOptimizer } from '../optim/ScalarOptimizer';
-import { readXY } from './linearInputs';
+import { readXYAsync } from './linearInputs';
 
 /** Options of {@link fitLinear}. */
 export interface FitLinearOptions {
@@ -106,7 +106,7 @@ export async function fitLinear(
   y: readonly number[] | TypedArray | tf.Tensor,
   options: FitLinearOptions = {},
 ): Promise<LinearFit> {
-  const [xs, ys] = readXY(FN, x, y, 2);
+  const [xs, ys] = await readXYAsync(FN, x, y, 2);
   const epochs = checkPositiveInteger(FN, 'epochs', options.epochs ?? 500);
   const seed = checkSeed(FN, options.seed);
   const { initialM, initialB } = options;

@@ -1,15 +1,35 @@
 import { rangeError, show } from '../core/errors';
-import { readValues } from '../core/input';
+import { readValues, readValuesAsync, type Values } from '../core/input';
 
-/** Reads x and y as float64 arrays of equal length, all finite. */
+/** Reads x and y (arrays, no tensors) as float64 arrays of equal length, all finite. */
 export function readXY(
   fn: string,
   x: unknown,
   y: unknown,
   minPoints: number,
 ): [Float64Array, Float64Array] {
-  const xs = new Float64Array(readValues(fn, x, 'x').values);
-  const ys = new Float64Array(readValues(fn, y, 'y').values);
+  return checkXY(fn, readValues(fn, x, 'x'), readValues(fn, y, 'y'), minPoints);
+}
+
+/** The same, reading tensors asynchronously (every backend supports that). */
+export async function readXYAsync(
+  fn: string,
+  x: unknown,
+  y: unknown,
+  minPoints: number,
+): Promise<[Float64Array, Float64Array]> {
+  const [vx, vy] = await Promise.all([readValuesAsync(fn, x, 'x'), readValuesAsync(fn, y, 'y')]);
+  return checkXY(fn, vx, vy, minPoints);
+}
+
+function checkXY(
+  fn: string,
+  x: Values,
+  y: Values,
+  minPoints: number,
+): [Float64Array, Float64Array] {
+  const xs = new Float64Array(x.values);
+  const ys = new Float64Array(y.values);
   if (xs.length !== ys.length) {
     throw rangeError(
       fn,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show } from '../core/errors';
-import { isTensor, readValues } from '../core/input';
+import { isTensor, readSync, readValues } from '../core/input';
 import type { NumericInput } from '../core/types';
 
 /**
@@ -40,9 +40,9 @@ export function mse(y: NumericInput, yHat: NumericInput): number {
       const b = tf.reshape(tf.cast(yHat, 'float32'), [-1]);
       return tf.mean(tf.square(tf.sub(a, b)));
     });
-    const value = result.dataSync()[0] as number;
+    const value = readSync(fn, result)[0] as number;
     result.dispose();
-    if (!Number.isFinite(value)) checkFinite(fn, y.dataSync(), yHat.dataSync());
+    if (!Number.isFinite(value)) checkFinite(fn, readSync(fn, y), readSync(fn, yHat));
     return value;
   }
   const a = readValues(fn, y, 'y');
