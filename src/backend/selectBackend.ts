@@ -1,0 +1,287 @@
+import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { isNode } from '../core/env';
+import { rangeError, show } from '../core/errors';
+import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } from './types';
+import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /**
+   * The backends to try, in order. Default: browsers `webgpu, webgl, wasm, cpu`; Node
+   * `webgpu, wasm, cpu`.
+   */
+  prefer?: readonly BackendName[];
+  /**
+   * Accept a software WebGPU adapter (SwiftShader, lavapipe, fallback adapters). Default false:
+   * on a CPU they are slower than wasm, so they are skipped with that reason.
+   */
+  allowSoftwareAdapter?: boolean;
+  /**
+   * The environment variable (Node) that forces one backend, for scripts and CI:
+   * `DENSELAB_BACKEND=wasm node train.js`. A forced backend that fails to start is an error;
+   * a forced `webgpu` accepts software adapters. `false` ignores the environment. Default
+   * `'DENSELAB_BACKEND'`.
+   */
+  envVar?: string | false;
+  /**
+   * Where the wasm backend's `.wasm` files are served from, in browsers (see the guide); Node
+   * finds them in the package by itself.
+   */
+  wasmPaths?: string;
+}
+
+const ALL: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+let warnedCopies = false;
+let releaseWebGpu: (() => void) | undefined;
+
+/**
+ * Chooses and starts the fastest tfjs backend that really works here, and says why:
+ *
+ * - browsers: `webgpu`, then `webgl` (when `@tensorflow/tfjs-backend-webgl` is installed), then
+ *   `wasm`, then `cpu`;
+ * - Node: `webgpu` through the optional `webgpu` package (Dawn) when it is installed and finds
+ *   an adapter, then `wasm`, then `cpu`.
+ *
+ * A backend counts only once it has really started: an adapter was returned (WebGPU),
+ * `tf.setBackend` returned true, `tf.ready()` resolved and a small computation gave the right
+ * answer. Software WebGPU adapters are skipped unless `allowSoftwareAdapter` is set. Every
+ * attempt is reported with its reason. It also warns once when the tfjs packages disagree in
+ * version or when two copies of tfjs-core are loaded.
+ *
+ * Call it once at start-up; every denselab function works on whatever backend is active (tfjs'
+ * default when none was selected). In Node, call {@link releaseBackend} at the end of a script
+ * that ran on WebGPU so that the process can exit.
+ *
+ * @param options - preference order, software adapters, the forcing variable, wasm paths
+ * @returns the chosen backend, every attempt with its reason, and the adapter
+ * @throws Error when no backend starts, or a forced backend does not; RangeError for an unknown
+ *   backend name
+ *
+ * @example
+ * ```ts
+ * import '@tensorflow/tfjs-backend-cpu';
+ * import { selectBackend } from 'denselab';
+ *
+ * const selection = await selectBackend({ prefer: ['cpu'], envVar: false });
+ * console.log(selection.backend, selection.attempts.length); // cpu 1
+ * ```
+ */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
+  const fn = 'selectBackend';
+  const platform = isNode() ? 'node' : 'browser';
+  const envVar = options.envVar ?? 'DENSELAB_BACKEND';
+  const forcedValue =
+    envVar !== false && platform === 'node' ? process.env[envVar]?.trim() || undefined : undefined;
+  if (forcedValue !== undefined && !ALL.includes(forcedValue as BackendName)) {
+    throw rangeError(fn, `${envVar} is ${show(forcedValue)}; expected one of ${ALL.join(', ')}`);
+  }
+  const prefer: readonly BackendName[] =
+    forcedValue !== undefined
+      ? [forcedValue as BackendName]
+      : (options.prefer ?? (platform === 'node' ? ['webgpu', 'wasm', 'cpu'] : ALL));
+  const list: unknown = prefer;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw rangeError(fn, `prefer is ${show(prefer)}; expected a non-empty list of backends`);
+  }
+  for (const b of prefer) {
+    if (!ALL.includes(b))
+      throw rangeError(fn, `prefer has ${show(b)}; expected names from ${ALL.join(', ')}`);
+  }
+  const allowSoftware = options.allowSoftwareAdapter === true || forcedValue === 'webgpu';
+
+  const attempts: BackendAttempt[] = [];
+  let adapter: AdapterSummary | undefined;
+  for (const backend of prefer) {
+    const outcome = await tryBackend(backend, platform, allowSoftware, options.wasmPaths);
+    attempts.push({
+      backend,
+      chosen: outcome.ok,
+      reason: outcome.reason,
+      ...(outcome.adapter ? { adapter: outcome.adapter } : {}),
+    });
+    if (outcome.ok) {
+      adapter = outcome.adapter;
+      break;
+    }
+  }
+  const chosen = attempts.find((a) => a.chosen);
+  const summary = attempts
+    .map((a) => `${a.backend}: ${a.chosen ? 'chosen' : 'skipped'}, ${a.reason}`)
+    .join('\n');
+  if (chosen === undefined) {
+    const why =
+      forcedValue !== undefined
+        ? `${envVar}=${forcedValue} forced a backend that did not start`
+        : 'no backend started';
+    throw new Error(`${fn}: ${why}:\n${summary}`);
+  }
+  await warnAboutCopies();
+  return {
+    backend: chosen.backend,
+    platform,
+    attempts,
+    ...(adapter ? { adapter } : {}),
+    ...(forcedValue !== undefined ? { forcedBy: `${envVar}=${forcedValue}` } : {}),
+    summary,
+  };
+}
+
+/**
+ * Undoes what {@link selectBackend} set up for WebGPU in Node: disposes the webgpu backend
+ * (its device) and removes the globals it installed, so that the process can exit. Does
+ * nothing when WebGPU was not set up. Switch to another backend first if you go on computing.
+ *
+ * @example
+ * ```ts
+ * import { releaseBackend } from 'denselab';
+ *
+ * releaseBackend(); // at the end of a Node script that trained on WebGPU
+ * console.log('released'); // released
+ * ```
+ */
+export function releaseBackend(): void {
+  if (releaseWebGpu === undefined) return;
+  if (tf.findBackend('webgpu') != null) tf.removeBackend('webgpu');
+  releaseWebGpu();
+  releaseWebGpu = undefined;
+}
+
+type Outcome = { ok: boolean; reason: string; adapter?: AdapterSummary };
+
+async function tryBackend(
+  backend: BackendName,
+  platform: 'node' | 'browser',
+  allowSoftware: boolean,
+  wasmPaths: string | undefined,
+): Promise<Outcome> {
+  try {
+    switch (backend) {
+      case 'webgpu': {
+        const search = await findAdapter();
+        if (!search.found) return { ok: false, reason: search.reason };
+        const adapter = search.summary;
+        if (adapter.software && !allowSoftware) {
+          search.cleanup();
+          return {
+            ok: false,
+            adapter,
+            reason: `software adapter skipped (${describeAdapter(adapter)}): slower than wasm on a CPU; pass allowSoftwareAdapter to use it`,
+          };
+        }
+        await registerWebGpu(search.adapter);
+        const started = await start('webgpu');
+        if (!started.ok) {
+          tf.removeBackend('webgpu');
+          search.cleanup();
+          return { ...started, adapter };
+        }
+        releaseWebGpu = search.cleanup;
+        return { ok: true, adapter, reason: `adapter ${describeAdapter(adapter)}` };
+      }
+      case 'webgl': {
+        if (platform === 'node') return { ok: false, reason: 'WebGL needs a browser' };
+        try {
+          await import('@tensorflow/tfjs-backend-webgl');
+        } catch {
+          return {
+            ok: false,
+            reason: "the optional '@tensorflow/tfjs-backend-webgl' package is not installed",
+          };
+        }
+        return start('webgl');
+      }
+      case 'wasm': {
+        let wasm: typeof WasmBackend;
+        try {
+          wasm = await import('@tensorflow/tfjs-backend-wasm');
+        } catch (err) {
+          return {
+            ok: false,
+            reason: `'@tensorflow/tfjs-backend-wasm' could not be loaded: ${(err as Error).message}`,
+          };
+        }
+        if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
+        return start('wasm');
+      }
+      case 'cpu':
+        try {
+          await import('@tensorflow/tfjs-backend-cpu');
+        } catch (err) {
+          return {
+            ok: false,
+            reason: `'@tensorflow/tfjs-backend-cpu' could not be loaded: ${(err as Error).message}`,
+          };
+        }
+        return start('cpu');
+    }
+  } catch (err) {
+    return { ok: false, reason: `failed to start: ${(err as Error).message}` };
+  }
+}
+
+/** setBackend, ready, and 1 + 2 = 3 on the backend. */
+async function start(name: BackendName): Promise<Outcome> {
+  const set = await tf.setBackend(name);
+  if (!set)
+    return {
+      ok: false,
+      reason: 'failed to start: tf.setBackend returned false (see the warning above)',
+    };
+  await tf.ready();
+  const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([2, 1])));
+  const values = await sum.data();
+  sum.dispose();
+  if (values[0] !== 3 || values[1] !== 3) {
+    return {
+      ok: false,
+      reason: `failed its check: [1, 2] + [2, 1] gave [${Array.from(values).join(', ')}]`,
+    };
+  }
+  return {
+    ok: true,
+    reason: name === 'cpu' ? 'plain JavaScript, the slowest' : 'started and checked',
+  };
+}
+
+/** Warns once when tfjs packages disagree in version or two tfjs-core copies are loaded. */
+async function warnAboutCopies(): Promise<void> {
+  if (warnedCopies) return;
+  const problems: string[] = [];
+  const versions: Record<string, string> = {
+    'tfjs-core': tf.version_core,
+    'tfjs-layers': tfl.version_layers,
+  };
+  const loaded: [string, () => Promise<{ [k: string]: unknown }>, string][] = [
+    ['tfjs-backend-wasm', () => import('@tensorflow/tfjs-backend-wasm'), 'version_wasm'],
+    ['tfjs-backend-cpu', () => import('@tensorflow/tfjs-backend-cpu'), 'version_cpu'],
+  ];
+  for (const [name, load, key] of loaded) {
+    const v = await load().then(
+      (m) => m[key],
+      () => undefined,
+    );
+    if (typeof v === 'string') versions[name] = v;
+  }
+  const distinct = new Set(Object.values(versions));
+  if (distinct.size > 1) {
+    problems.push(
+      `versions differ: ${Object.entries(versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+  }
+  // tfjs-layers built against another copy of tfjs-core makes tensors of another class.
+  const probe = tfl.initializers.zeros().apply([1]);
+  if (!(probe instanceof tf.Tensor))
+    problems.push('tfjs-layers uses a different copy of tfjs-core than this app');
+  probe.dispose();
+  if (problems.length > 0) {
+    warnedCopies = true;
+    console.warn(
+      `denselab: the tfjs packages do not match (${problems.join('; ')}). Install one version of every @tensorflow/tfjs-* package (npm ls @tensorflow/tfjs-core shows the copies).`,
+    );
+  }
+}

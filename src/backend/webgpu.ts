@@ -1,0 +1,150 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { isNode } from '../core/env';
+import type { AdapterSummary } from './types';
+
+/** The parts of the WebGPU API this module uses (the `@webgpu/types` names, kept local). */
+interface GpuAdapterLike {
+  readonly features: { has(name: string): boolean };
+  readonly limits: Record<string, number>;
+  readonly info?: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
+  readonly isFallbackAdapter?: boolean;
+  requestDevice(descriptor?: object): Promise<unknown>;
+}
+interface GpuLike {
+  requestAdapter(options?: object): Promise<GpuAdapterLike | null>;
+}
+
+/** The outcome of looking for a WebGPU adapter. */
+export type AdapterSearch =
+  | { found: true; adapter: GpuAdapterLike; summary: AdapterSummary; cleanup: () => void }
+  | { found: false; reason: string };
+
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
+
+export function summarize(adapter: GpuAdapterLike): AdapterSummary {
+  const info = adapter.info ?? {};
+  const text = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`;
+  return {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+    software:
+      info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || SOFTWARE.test(text),
+  };
+}
+
+/** `google swiftshader (software)` */
+export function describeAdapter(a: AdapterSummary): string {
+  const name = [a.vendor, a.architecture, a.device, a.description]
+    .filter((s) => s !== '')
+    .join(' ');
+  return `${name === '' ? 'unnamed adapter' : name}${a.software ? ' (software)' : ''}`;
+}
+
+/**
+ * Finds a WebGPU adapter: the browser's `navigator.gpu`, or in Node the optional `webgpu`
+ * package (Dawn). In Node the globals tfjs' WebGPU backend expects (`navigator.gpu`,
+ * `GPUBufferUsage`, ...) are installed, and `cleanup` removes them again.
+ */
+export async function findAdapter(): Promise<AdapterSearch> {
+  const g = globalThis as { navigator?: { gpu?: GpuLike } };
+  if (!isNode()) {
+    const gpu = g.navigator?.gpu;
+    if (gpu === undefined)
+      return {
+        found: false,
+        reason: 'this browser has no navigator.gpu (WebGPU is not available)',
+      };
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (adapter === null) {
+      return {
+        found: false,
+        reason:
+          'navigator.gpu.requestAdapter() returned null (WebGPU is disabled or there is no usable GPU)',
+      };
+    }
+    return { found: true, adapter, summary: summarize(adapter), cleanup: () => undefined };
+  }
+  let dawn: { create(options: string[]): GpuLike; globals: object };
+  try {
+    dawn = (await import('webgpu')) as unknown as typeof dawn;
+  } catch {
+    return {
+      found: false,
+      reason:
+        "the optional 'webgpu' package (Dawn for Node) is not installed; npm install webgpu to use a GPU",
+    };
+  }
+  const gpu = dawn.create([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) {
+    return {
+      found: false,
+      reason:
+        "the 'webgpu' package found no adapter (no GPU with a Vulkan driver; a software one needs VK_ICD_FILENAMES)",
+    };
+  }
+  // Install the globals tfjs-backend-webgpu reads, remembering what was there before.
+  const added: string[] = [];
+  const globals = globalThis as Record<string, unknown>;
+  for (const [key, value] of Object.entries(dawn.globals)) {
+    if (!(key in globals)) {
+      globals[key] = value;
+      added.push(key);
+    }
+  }
+  const hadNavigator = 'navigator' in globals;
+  const nav = (globals.navigator ?? {}) as { gpu?: GpuLike };
+  const hadGpu = nav.gpu !== undefined;
+  if (!hadNavigator) {
+    Object.defineProperty(globals, 'navigator', { value: nav, configurable: true, writable: true });
+  }
+  if (!hadGpu)
+    Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
+  const cleanup = (): void => {
+    for (const key of added) Reflect.deleteProperty(globals, key);
+    if (!hadGpu) Reflect.deleteProperty(nav, 'gpu');
+    if (!hadNavigator) Reflect.deleteProperty(globals, 'navigator');
+  };
+  return { found: true, adapter, summary: summarize(adapter), cleanup };
+}
+
+/**
+ * Registers tfjs' WebGPU backend on the given adapter (as tfjs-backend-webgpu's own
+ * registration does, which only happens when `navigator.gpu` exists at import time).
+ */
+export async function registerWebGpu(adapter: GpuAdapterLike): Promise<void> {
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu') !== null && tf.findBackendFactory('webgpu') !== undefined) {
+    tf.removeBackend('webgpu');
+  }
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const features: string[] = [];
+      if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+      const l = adapter.limits;
+      const device = await adapter.requestDevice({
+        requiredFeatures: features,
+        requiredLimits: {
+          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+          maxBufferSize: l.maxBufferSize,
+          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+        },
+      });
+      type Args = ConstructorParameters<typeof WebGPUBackend>;
+      return new WebGPUBackend(device as Args[0], adapter.info as Args[1]);
+    },
+    3,
+  );
+}

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { selectBackend, type BackendSelection } from '../../src';
+
+const fixture = fileURLToPath(new URL('./fixtures/select.ts', import.meta.url));
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const hasSwiftShader =
+  existsSync(SWIFTSHADER) && existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1');
+
+interface ChildResult extends Pick<BackendSelection, 'backend' | 'attempts' | 'forcedBy'> {
+  losses?: number[];
+  cpuLosses?: number[];
+}
+
+/** Runs the fixture in a new Node process; rejects if it does not exit by itself in time. */
+function runChild(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', fixture, ...args],
+      {
+        env: { ...process.env, ...env },
+        timeout: 120_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 1 << 20,
+      },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`child failed (${err.message}); stderr: ${stderr.slice(-2000)}`));
+        else resolve(JSON.parse(stdout) as ChildResult);
+      },
+    );
+  });
+}
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('selectBackend in this process', () => {
+  it('starts what it is asked for, checking it, and reports each attempt', async () => {
+    const s = await selectBackend({ prefer: ['webgl', 'cpu'], envVar: false });
+    expect(s.platform).toBe('node');
+    expect(s.backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(s.attempts).toEqual([
+      { backend: 'webgl', chosen: false, reason: 'WebGL needs a browser' },
+      { backend: 'cpu', chosen: true, reason: 'plain JavaScript, the slowest' },
+    ]);
+    expect(s.summary).toBe(
+      'webgl: skipped, WebGL needs a browser\ncpu: chosen, plain JavaScript, the slowest',
+    );
+  });
+
+  it('rejects unknown names and a bad forcing variable', async () => {
+    await expect(selectBackend({ prefer: ['tpu' as never], envVar: false })).rejects.toThrow(
+      /^selectBackend: prefer has "tpu"; expected names from webgpu, webgl, wasm, cpu/,
+    );
+    await expect(selectBackend({ prefer: [], envVar: false })).rejects.toThrow(
+      /^selectBackend: prefer is \[\]/,
+    );
+    process.env.DENSELAB_TEST_BACKEND = 'gpu';
+    await expect(selectBackend({ envVar: 'DENSELAB_TEST_BACKEND' })).rejects.toThrow(
+      /^selectBackend: DENSELAB_TEST_BACKEND is "gpu"; expected one of webgpu, webgl, wasm, cpu/,
+    );
+    process.env.DENSELAB_TEST_BACKEND = 'webgl';
+    await expect(selectBackend({ envVar: 'DENSELAB_TEST_BACKEND' })).rejects.toThrow(
+      /^selectBackend: DENSELAB_TEST_BACKEND=webgl forced a backend that did not start:\nwebgl: skipped, WebGL needs a browser/,
+    );
+    delete process.env.DENSELAB_TEST_BACKEND;
+  });
+});
+
+describe('selectBackend in a fresh Node process', () => {
+  it('without a usable WebGPU adapter picks wasm, says why webgpu was skipped, and exits', async () => {
+    const r = await runChild([], { VK_ICD_FILENAMES: '/nonexistent.json' });
+    expect(r.backend).toBe('wasm');
+    expect(r.attempts[0]).toMatchObject({ backend: 'webgpu', chosen: false });
+    expect(r.attempts[0]!.reason).toMatch(/found no adapter|not installed/);
+    expect(r.attempts[1]).toEqual({ backend: 'wasm', chosen: true, reason: 'started and checked' });
+  });
+
+  it('follows DENSELAB_BACKEND', async () => {
+    const r = await runChild([], { DENSELAB_BACKEND: 'cpu' });
+    expect(r.backend).toBe('cpu');
+    expect(r.forcedBy).toBe('DENSELAB_BACKEND=cpu');
+    expect(r.attempts).toHaveLength(1);
+  });
+
+  // SwiftShader comes with Debian's chromium package, which CI installs: there these run, and
+  // fail if it is missing. Elsewhere they run when it is there.
+  const withSwiftShader = process.env.CI !== undefined || hasSwiftShader;
+  const vk = { VK_ICD_FILENAMES: SWIFTSHADER };
+
+  it.runIf(withSwiftShader)(
+    'skips the SwiftShader adapter by default, naming it, and picks wasm',
+    async () => {
+      const r = await runChild([], vk);
+      expect(r.backend).toBe('wasm');
+      expect(r.attempts[0]!.reason).toMatch(
+        /^software adapter skipped \(.*swiftshader.*\(software\)\): slower than wasm on a CPU; pass allowSoftwareAdapter/i,
+      );
+      expect(r.attempts[0]!.adapter).toMatchObject({ software: true });
+    },
+  );
+
+  it.runIf(withSwiftShader)(
+    'with software allowed, trains on WebGPU with the same numbers as the cpu backend, and exits by itself',
+    async () => {
+      const r = await runChild(['train-software'], vk);
+      expect(r.backend).toBe('webgpu');
+      expect(r.attempts[0]).toMatchObject({ backend: 'webgpu', chosen: true });
+      expect(r.losses).toHaveLength(3);
+      // float32 on two backends: sums run in a different order; 1e-4 relative is ample.
+      r.losses!.forEach((loss, i) => {
+        expect(Math.abs(loss - r.cpuLosses![i]!) / r.cpuLosses![i]!).toBeLessThan(1e-4);
+      });
+    },
+  );
+});

