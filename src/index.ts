@@ -25,7 +25,12 @@ export {
   type OptimizerName,
   type OptimizerHyperparameters,
 } from './optim/createOptimizer';
-export { fitLinear, type FitLinearOptions, type LinearFit } from './regression/fitLinear';
+export {
+  fitLinear,
+  type FitLinearOptions,
+  type LinearFit,
+  type Predictor,
+} from './regression/fitLinear';
 export { polyfitBaseline, type PolyfitOptions, type PolyFit } from './regression/polyfitBaseline';
 export { mse } from './regression/mse';
 export {

@@ -38,6 +38,24 @@ export interface FitLinearOptions {
   engine?: 'auto' | 'tfjs';
 }
 
+/**
+ * Evaluates a fitted line or polynomial at one x or at each of many.
+ *
+ * @example
+ * ```ts
+ * import { polyfitBaseline, type Predictor } from 'denselab';
+ *
+ * const predict: Predictor = polyfitBaseline([0, 1, 2], [1, 3, 5]).predict;
+ * console.log(predict(3).toFixed(6), predict([0, 1]).map((v) => v.toFixed(6))); // 7.000000 ["1.000000","3.000000"]
+ * ```
+ */
+export interface Predictor {
+  /** The value at `x`. */
+  (x: number): number;
+  /** The value at each x. */
+  (x: readonly number[]): number[];
+}
+
 /** What {@link fitLinear} returns. */
 export interface LinearFit {
   /** The fitted slope (the Dense unit's kernel). */
@@ -57,10 +75,8 @@ export interface LinearFit {
   readonly optimizer: OptimizerName | 'custom';
   /** Which arithmetic ran: JavaScript float32 or the tfjs backend. */
   readonly engine: 'js' | 'tfjs';
-  /** m * x + b for one x or many. */
-  predict(x: number): number;
-  /** m * x + b for many x. */
-  predict(x: readonly number[]): number[];
+  /** m * x + b for one x, or for each of many (a plain function: pass it around freely). */
+  readonly predict: Predictor;
 }
 
 const FN = 'fitLinear';
@@ -153,7 +169,7 @@ export async function fitLinear(
     sse += r * r;
   }
   const predict = ((v: number | readonly number[]) =>
-    typeof v === 'number' ? v * m + b : v.map((xi) => xi * m + b)) as LinearFit['predict'];
+    typeof v === 'number' ? v * m + b : v.map((xi) => xi * m + b)) as Predictor;
   return {
     m,
     b,

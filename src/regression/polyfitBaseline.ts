@@ -1,6 +1,7 @@
 import { rangeError, show } from '../core/errors';
 import type { TypedArray } from '../core/types';
 import { leastSquares } from './leastSquares';
+import type { Predictor } from './fitLinear';
 import { readXY } from './linearInputs';
 
 /** Options of {@link polyfitBaseline}. */
@@ -32,10 +33,8 @@ export interface PolyFit {
   readonly rankDeficient: boolean;
   /** The singular values of the column-scaled Vandermonde matrix, largest first. */
   readonly singularValues: readonly number[];
-  /** Evaluates the polynomial (Horner's rule, float64) at one x. */
-  predict(x: number): number;
-  /** Evaluates the polynomial at many x. */
-  predict(x: readonly number[]): number[];
+  /** Evaluates the polynomial (Horner's rule, float64) at one x or at each of many. */
+  readonly predict: Predictor;
 }
 
 const FN = 'polyfitBaseline';
@@ -142,7 +141,7 @@ export function polyfitBaseline(
     sse += r * r;
   }
   const predict = ((v: number | readonly number[]) =>
-    typeof v === 'number' ? evaluate(v) : v.map(evaluate)) as PolyFit['predict'];
+    typeof v === 'number' ? evaluate(v) : v.map(evaluate)) as Predictor;
   return {
     coefficients,
     degree,
