@@ -4,26 +4,18 @@
  *   npm run example:data-preparation
  *   npm run example:data-preparation -- --train-limit 1000
  */
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { flattenImages, loadMnist, normalize, toCategorical } from 'denselab';
+import { flattenImages, loadMnist, normalize, selectBackend, toCategorical } from 'denselab';
 
-const { values: args } = parseArgs({
-  options: {
-    'train-limit': { type: 'string' },
-    'test-limit': { type: 'string' },
-    source: { type: 'string' },
-  },
-});
-const limit = (s: string | undefined): number | undefined =>
-  s === undefined ? undefined : Number(s);
+import { exampleArgs } from './lib/cli';
+
+const args = exampleArgs('data-preparation');
+await selectBackend(args.backend === undefined ? {} : { prefer: [args.backend as 'wasm'] });
 
 const started = performance.now();
 const { train, test } = await loadMnist({
-  source: args.source,
-  trainLimit: limit(args['train-limit']),
-  testLimit: limit(args['test-limit']),
+  trainLimit: args.trainLimit ?? (args.quick ? 5000 : undefined),
+  testLimit: args.testLimit ?? (args.quick ? 1000 : undefined),
 });
 console.log(`loaded MNIST in ${(performance.now() - started).toFixed(0)} ms`);
 console.log(

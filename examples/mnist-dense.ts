@@ -1,13 +1,14 @@
 /**
- * Lesson 1, experiment 1: the notes' dense MNIST classifier, end to end.
+ * Experiment 1: the notes' dense MNIST classifier, end to end.
  *
- *   npm run example:mnist-dense                 # the full experiment: 60,000 images, 5 epochs
- *   npm run example:mnist-dense -- --quick      # 2,000 images, 1 epoch (what CI runs)
+ *   npm run example:mnist-dense                  # the full experiment: 60,000 images, 5 epochs
+ *   npm run example:mnist-dense -- --quick       # 2,000 images, 1 epoch (what CI runs)
  *   npm run example:mnist-dense -- --epochs 2 --train-limit 10000 --backend cpu --seed 7
  *
- * The trained model is saved (TF.js layers format) to out/mnist-dense/model, or --save DIR.
+ * Writes the loss and accuracy plots, the figures, and the trained model (TF.js layers
+ * format, loadable with loadModel or in a browser) to out/mnist-dense/.
  */
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   buildDenseClassifier,
@@ -21,24 +22,14 @@ import {
   toCategorical,
   type BackendName,
 } from 'denselab';
+import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
+import { curveChart } from './lib/plot';
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    epochs: { type: 'string' },
-    'train-limit': { type: 'string' },
-    'test-limit': { type: 'string' },
-    backend: { type: 'string' },
-    seed: { type: 'string', default: '1' },
-    save: { type: 'string', default: 'out/mnist-dense/model' },
-  },
-});
-const num = (s: string | undefined, fallback: number | undefined): number | undefined =>
-  s === undefined ? fallback : Number(s);
-const epochs = num(args.epochs, args.quick ? 1 : 5) as number;
-const trainLimit = num(args['train-limit'], args.quick ? 2000 : undefined);
-const testLimit = num(args['test-limit'], args.quick ? 500 : undefined);
-const seed = Number(args.seed);
+const args = exampleArgs('mnist-dense');
+const epochs = args.epochs ?? (args.quick ? 1 : 5);
+const trainLimit = args.trainLimit ?? (args.quick ? 2000 : undefined);
+const testLimit = args.testLimit ?? (args.quick ? 500 : undefined);
+const seed = args.seed;
 
 // WebGPU when a real GPU is there, else wasm (about 5x faster than cpu here); --backend or
 // DENSELAB_BACKEND=cpu chooses one.
@@ -103,13 +94,56 @@ console.log(
 for (let e = 0; e < epochs; e++) {
   const n = notes[e];
   console.log(
-    `${String(e + 1).padStart(5)} |       ${f(history.loss[e])} ${f(history.accuracy[e])} ${f(history.val_loss?.[e])}   ${f(history.val_accuracy?.[e])} ${epochTimes[e]!.toFixed(0).padStart(4)}s  |        ${f(n?.[0])} ${f(n?.[1])} ${f(n?.[2])}   ${f(n?.[3])}`,
+    `${String(e + 1).padStart(5)} |       ${f(history.loss[e])} ${f(history.accuracy[e])} ${f(history.val_loss?.[e])}   ${f(history.val_accuracy?.[e])} ${(epochTimes[e] ?? 0).toFixed(0).padStart(4)}s  |        ${f(n?.[0])} ${f(n?.[1])} ${f(n?.[2])}   ${f(n?.[3])}`,
   );
 }
 
-const saved = await saveModel(model, args.save, { overwrite: true });
+const modelDir = join(args.out, 'model');
+const saved = await saveModel(model, modelDir, { overwrite: true });
+const files = [
+  await writeSvg(
+    args.out,
+    'loss',
+    curveChart(
+      'Loss per epoch',
+      [
+        { name: 'training', values: history.loss },
+        { name: 'validation', values: history.val_loss ?? [] },
+        { name: 'notes: training', values: notes.slice(0, epochs).map((n) => n[0] as number) },
+        { name: 'notes: validation', values: notes.slice(0, epochs).map((n) => n[2] as number) },
+      ],
+      { yTitle: 'categorical cross-entropy' },
+    ),
+  ),
+  await writeSvg(
+    args.out,
+    'accuracy',
+    curveChart(
+      'Accuracy per epoch',
+      [
+        { name: 'training', values: history.accuracy },
+        { name: 'validation', values: history.val_accuracy ?? [] },
+        { name: 'notes: training', values: notes.slice(0, epochs).map((n) => n[1] as number) },
+        { name: 'notes: validation', values: notes.slice(0, epochs).map((n) => n[3] as number) },
+      ],
+      { yTitle: 'accuracy' },
+    ),
+  ),
+  writeFigures(args.out, {
+    experiment: 1,
+    backend: selection.backend,
+    seed,
+    epochs,
+    trainSamples: xTrain.shape[0],
+    validationSamples: xValid.shape[0],
+    history,
+    secondsPerEpoch: epochTimes,
+    notes,
+  }),
+];
+console.log(`\nwrote ${files.join(', ')}`);
 console.log(
-  `\nsaved the trained model to ${args.save} (${saved.files.length} files); load it with loadModel()`,
+  `saved the trained model to ${modelDir} (${saved.files.length} files); load it with loadModel()`,
 );
 
 model.dispose();
