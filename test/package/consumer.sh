@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Packs denselab, installs the tarball with its peers into a fresh project outside the repo
+# (no path back to the repo's node_modules), and uses it there as a user would: an ESM script,
+# a CommonJS script, and TypeScript type checks with node16 and bundler resolution (skipLibCheck:
+# tfjs-layers 4.22's own declarations fail a strict library check).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d /tmp/denselab-consumer-XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+cd "$repo"
+npm run build --silent
+tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+size=$(stat -c %s "$work/$tarball")
+echo "packed $tarball: $size bytes"
+tar -tzf "$work/$tarball" | sort > "$work/files.txt"
+if grep -vE '^package/(dist/.*|package\.json|README\.md|CHANGELOG\.md|LICENSE)$' "$work/files.txt"; then
+  echo "the tarball holds files users do not need (above)" >&2
+  exit 1
+fi
+
+mkdir "$work/project"
+cp test/package/project/* "$work/project/"
+cd "$work/project"
+cat > package.json <<'JSON'
+{ "name": "denselab-consumer", "private": true, "type": "module" }
+JSON
+tfjs=4.22.0
+ts=$(node -p "require('$repo/node_modules/typescript/package.json').version")
+npm install --no-audit --no-fund --prefer-offline --loglevel=error \
+  "$work/$tarball" \
+  "@tensorflow/tfjs-core@$tfjs" "@tensorflow/tfjs-layers@$tfjs" \
+  "@tensorflow/tfjs-backend-cpu@$tfjs" "@tensorflow/tfjs-backend-wasm@$tfjs" \
+  "@tensorflow/tfjs-backend-webgpu@$tfjs" "typescript@$ts"
+test ! -e node_modules/webgpu  # the optional peer is not installed here
+
+esm=$(node esm.mjs 2>/dev/null)
+echo "$esm"
+cjs=$(node cjs.cjs 2>/dev/null)
+echo "$cjs"
+node -e '
+  const esm = JSON.parse(process.argv[1]), cjs = JSON.parse(process.argv[2]);
+  const ok = (c, m) => { if (!c) { console.error("consumer check failed: " + m); process.exit(1); } };
+  ok(esm.backend === "wasm" && cjs.backend === "wasm", "wasm is chosen without the webgpu package");
+  ok(/not installed/.test(esm.webgpu.reason), "the report says webgpu is not installed: " + esm.webgpu.reason);
+  ok(Number.isFinite(esm.loss) && esm.loss === cjs.loss, "ESM and CJS train to the same finite loss");
+  ok(esm.tensors === 0 && cjs.tensors === 0, "no tensor is left behind");
+' "$esm" "$cjs"
+npx tsc -p tsconfig.node16.json
+npx tsc -p tsconfig.bundler.json
+echo "consumer project: ESM, CJS, node16 and bundler types all fine"
