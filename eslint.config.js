@@ -22,4 +22,12 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // Plain Node scripts (the consumer project of the package test).
+    files: ['**/*.cjs', '**/*.mjs'],
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', require: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
