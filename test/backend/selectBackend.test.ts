@@ -122,4 +122,26 @@ describe('selectBackend in a fresh Node process', () => {
       });
     },
   );
+
+  it.runIf(withSwiftShader)('works from the CommonJS build too, and exits by itself', async () => {
+    const dist = fileURLToPath(new URL('../../dist/index.cjs', import.meta.url));
+    const script = [
+      `const d = require(${JSON.stringify(dist)});`,
+      "const tf = require('@tensorflow/tfjs-core');",
+      'd.selectBackend({ allowSoftwareAdapter: true }).then(async (s) => {',
+      '  const v = await tf.square(tf.tensor1d([1, 2, 3])).data();',
+      '  d.releaseBackend();',
+      '  process.stdout.write(JSON.stringify({ backend: s.backend, v: Array.from(v) }));',
+      '});',
+    ].join('\n');
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['-e', script],
+        { env: { ...process.env, ...vk }, timeout: 60_000, killSignal: 'SIGKILL' },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      );
+    });
+    expect(JSON.parse(stdout)).toEqual({ backend: 'webgpu', v: [1, 4, 9] });
+  });
 });
