@@ -139,7 +139,7 @@ describe('selectBackend in a fresh Node process', () => {
         process.execPath,
         ['-e', script],
         { env: { ...process.env, ...vk }, timeout: 60_000, killSignal: 'SIGKILL' },
-        (err, out) => (err ? reject(err) : resolve(out)),
+        (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out)),
       );
     });
     expect(JSON.parse(stdout)).toEqual({ backend: 'webgpu', v: [1, 4, 9] });
