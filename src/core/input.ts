@@ -100,10 +100,18 @@ export function copyFor(
 }
 
 /**
- * `tensor.dataSync()` with a clear error where a backend cannot read synchronously (tfjs'
- * WebGPU backend in Node needs OffscreenCanvas for that, which Node lacks).
+ * `tensor.dataSync()` with a clear error where a backend cannot read synchronously: tfjs'
+ * WebGPU backend (refused outright), or any backend whose read fails.
  */
 export function readSync(fn: string, t: Tensor): ArrayLike<number> {
+  if (backendName() === 'webgpu') {
+    // tfjs' WebGPU readSync needs OffscreenCanvas (absent in Node) and gave zeros in headless
+    // Chromium on SwiftShader: refuse rather than compute on wrong values.
+    throw new Error(
+      `${fn}: the webgpu backend cannot read tensors back synchronously; pass the data as an ` +
+        `array or NdArray instead (e.g. ${fn}(train.images) before making tensors)`,
+    );
+  }
   try {
     return t.dataSync();
   } catch (err) {

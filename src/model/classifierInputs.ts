@@ -11,8 +11,15 @@ export interface ClassifierData {
   readonly y: tf.Tensor;
 }
 
-/** Checks that `model` is a compiled tfjs-layers model with one input and one output. */
-export function checkModel(fn: string, model: unknown, needsOptimizer: boolean): tfl.LayersModel {
+/**
+ * Checks that `model` is a tfjs-layers model with one input and one output; compiled (with an
+ * optimizer) when `needs` says so: `'predict'` needs neither, `'evaluate'` a loss, `'fit'` both.
+ */
+export function checkModel(
+  fn: string,
+  model: unknown,
+  needs: 'predict' | 'evaluate' | 'fit',
+): tfl.LayersModel {
   const m = model as tfl.LayersModel | null;
   if (
     typeof m !== 'object' ||
@@ -29,13 +36,13 @@ export function checkModel(fn: string, model: unknown, needsOptimizer: boolean):
       `model has ${m.inputs.length} inputs and ${m.outputs.length} outputs; expected 1 and 1`,
     );
   }
-  if (m.loss == null) {
+  if (needs !== 'predict' && m.loss == null) {
     throw rangeError(
       fn,
       'model is not compiled; call model.compile() or use buildDenseClassifier()',
     );
   }
-  if (needsOptimizer && m.optimizer == null) {
+  if (needs === 'fit' && m.optimizer == null) {
     throw rangeError(fn, 'model has no optimizer; compile it with one');
   }
   return m;

@@ -49,7 +49,7 @@ export async function evaluateClassifier(
   options: EvaluateClassifierOptions = {},
 ): Promise<ClassifierScores> {
   const fn = 'evaluateClassifier';
-  const m = checkModel(fn, model, false);
+  const m = checkModel(fn, model, 'evaluate');
   const batchSize = checkPositiveInteger(fn, 'batchSize', options.batchSize ?? 32);
   const { x, y } = await checkData(fn, m, data, 'data');
   return scoreInBatches(m, x, y, batchSize);

@@ -118,7 +118,8 @@ const MAX_PENDING = 100;
  *   {@link NonFiniteLossError} naming the epoch and batch, holding the history so far.
  *
  * Losses stay on the backend and are read back in groups (when the progress bar redraws, or
- * every 100 batches), not after every batch. No tensor is left behind: after training and
+ * every 100 batches), not after every batch; after each read-back the loop yields to the event
+ * loop, so a page stays responsive while it trains. No tensor is left behind: after training and
  * `model.dispose()`, `tf.memory().numTensors` is where it started. Layer regularization
  * losses are not added (the models {@link buildDenseClassifier} makes have none).
  *
@@ -150,7 +151,7 @@ export async function fitClassifier(
   data: ClassifierData,
   options: FitClassifierOptions = {},
 ): Promise<ClassifierTraining> {
-  const m = checkModel(FN, model, true);
+  const m = checkModel(FN, model, 'fit');
   const epochs = checkPositiveInteger(FN, 'epochs', options.epochs ?? 1);
   const batchSize = checkPositiveInteger(FN, 'batchSize', options.batchSize ?? 32);
   const initialEpoch = options.initialEpoch ?? 0;
@@ -247,6 +248,9 @@ export async function fitClassifier(
         for (const c of callbacks) await c.onBatchEnd?.(done - 1, { loss, accuracy: acc, size });
       }
       logger.batchEnd(done, { loss: lossSum / seen, accuracy: accSum / seen });
+      // Let the page (or the process) breathe: a read-back on the cpu and wasm backends
+      // resolves at once, so without this a browser tab would freeze until training ends.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     };
 
     try {

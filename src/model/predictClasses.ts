@@ -46,7 +46,7 @@ export async function predictClasses(
   options: { batchSize?: number } = {},
 ): Promise<ClassPredictions> {
   const fn = 'predictClasses';
-  const m = checkModel(fn, model, false);
+  const m = checkModel(fn, model, 'predict');
   const batchSize = checkPositiveInteger(fn, 'batchSize', options.batchSize ?? 256);
   if (!isTensor(x) || x.isDisposed) throw typeError(fn, `x is ${show(x)}; expected a Tensor2D`);
   if (x.rank !== 2 || x.dtype !== 'float32') {
