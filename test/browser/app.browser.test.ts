@@ -1,0 +1,164 @@
+import type { Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildDenseClassifier,
+  fitClassifier,
+  flattenImages,
+  loadMnist,
+  normalize,
+  saveModel,
+  toCategorical,
+} from '../../src';
+import { CHROMIUM, launch, serve } from './chromium';
+
+// The browser example app (examples/browser), built with Vite as `npm run build:browser` builds
+// it, served statically and driven in Debian's headless Chromium.
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const appDir = join(root, 'out', 'browser');
+const shots = join(root, 'out', 'screenshots');
+
+describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
+  'the browser example app',
+  () => {
+    let server: Server;
+    let url: string;
+    let modelDir: string;
+    beforeAll(async () => {
+      // A model trained and saved in Node, for the app's "Load the saved model" button.
+      modelDir = join(mkdtempSync(join(tmpdir(), 'denselab-app-model-')), 'model');
+      await tf.setBackend('wasm');
+      const { train } = await loadMnist({ trainLimit: 2000, testLimit: 0 });
+      const x = tf.tidy(() => flattenImages(normalize(train.images)));
+      const y = toCategorical(train.labels, 10);
+      const model = buildDenseClassifier({ seed: 2 });
+      await fitClassifier(model, { x, y }, { epochs: 1, seed: 2, verbose: 0 });
+      await saveModel(model, modelDir);
+      tf.dispose([x, y]);
+      model.dispose();
+      await tf.setBackend('cpu');
+      execFileSync('npm', ['run', '--silent', 'build:browser'], {
+        cwd: root,
+        stdio: 'ignore',
+        env: { ...process.env, DENSELAB_BROWSER_MODEL: modelDir },
+      });
+      mkdirSync(shots, { recursive: true });
+      ({ server, url } = await serve(appDir));
+    }, 240_000);
+    afterAll(async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(join(modelDir, '..'), { recursive: true, force: true });
+    });
+
+    async function drawOne(page: Page): Promise<void> {
+      await page.locator('#canvas').scrollIntoViewIfNeeded();
+      const box = (await page.locator('#canvas').boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.15);
+      await page.mouse.down();
+      for (let i = 1; i <= 10; i++) {
+        await page.mouse.move(
+          box.x + box.width * (0.52 - i * 0.004),
+          box.y + box.height * (0.15 + i * 0.07),
+        );
+      }
+      await page.mouse.up();
+      await page.waitForSelector('#prediction[data-digit]', { timeout: 30_000 });
+    }
+
+    async function runApp(page: Page, query: string, timeout: number): Promise<void> {
+      await page.goto(`${url}?${query}`);
+      await page.waitForSelector('body[data-done="1"]', { timeout });
+      expect(await page.textContent('#error')).toBe('');
+    }
+
+    it('falls back without WebGPU, trains MNIST to 0.85, draws charts, and reads a drawn 1', async () => {
+      const browser = await launch();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+        // A heartbeat every 50 ms: the longest gap between beats is how long the tab froze.
+        await page.addInitScript(() => {
+          const w = window as unknown as { __maxGap: number };
+          let last = performance.now();
+          w.__maxGap = 0;
+          setInterval(() => {
+            const now = performance.now();
+            w.__maxGap = Math.max(w.__maxGap, now - last);
+            last = now;
+          }, 50);
+        });
+        await runApp(page, 'autorun=1', 240_000);
+        const maxGap = await page.evaluate(
+          () => (window as unknown as { __maxGap: number }).__maxGap,
+        );
+        expect(maxGap, 'the page never froze for 2 s while training').toBeLessThan(2000);
+        const backend = await page.getAttribute('#backend', 'data-backend');
+        expect(['webgl', 'wasm']).toContain(backend);
+        expect(await page.textContent('#attempts li[data-backend="webgpu"]')).toMatch(
+          /webgpu: skipped, navigator\.gpu\.requestAdapter\(\) returned null/,
+        );
+        const valAccuracy = Number(await page.getAttribute('#mnist-section', 'data-val-accuracy'));
+        expect(valAccuracy).toBeGreaterThanOrEqual(0.85);
+        expect(await page.textContent('#log')).toMatch(
+          /Epoch 2\/2\n94\/94 \[={30}\] - \d+s \d+ms\/step - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+/,
+        );
+        for (const chart of ['chart-loss', 'chart-accuracy', 'chart-fit', 'chart-optimizers']) {
+          expect(await page.locator(`#${chart} svg path`).count(), chart).toBeGreaterThan(2);
+        }
+        expect(await page.getAttribute('#lesson2-section', 'data-done')).toBe('1');
+
+        // Stroke a "1" down the middle of the canvas.
+        await drawOne(page);
+        expect(await page.textContent('#prediction')).toMatch(/^Prediction: \d \(\d+\.\d%\)$/);
+        expect(await page.getAttribute('#prediction', 'data-digit')).toBe('1');
+        expect(await page.locator('#chart-probabilities svg path').count()).toBeGreaterThan(0);
+        await page.screenshot({ path: join(shots, 'browser-app.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    }, 300_000);
+
+    it('with --enable-unsafe-webgpu and software allowed, reports webgpu and completes a short run', async () => {
+      const browser = await launch([
+        '--enable-unsafe-webgpu',
+        '--enable-features=Vulkan',
+        '--use-angle=swiftshader',
+        '--use-webgpu-adapter=swiftshader',
+      ]);
+      try {
+        const page = await browser.newPage();
+        await runApp(page, 'software=1&autorun=1&train=320&test=100&epochs=1', 240_000);
+        expect(await page.getAttribute('#backend', 'data-backend')).toBe('webgpu');
+        expect(
+          Number(await page.getAttribute('#mnist-section', 'data-val-accuracy')),
+        ).toBeGreaterThan(0.3);
+        await page.screenshot({ path: join(shots, 'browser-app-webgpu.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    }, 300_000);
+
+    it('loads the model a Node program saved, so a visitor can draw without training', async () => {
+      const browser = await launch();
+      try {
+        const page = await browser.newPage();
+        await runApp(page, '', 60_000);
+        await page.click('#load-model');
+        await page.waitForFunction(() =>
+          document.getElementById('log')?.textContent?.startsWith('Loaded'),
+        );
+        await drawOne(page);
+        expect(await page.getAttribute('#prediction', 'data-digit')).toBe('1');
+        expect(await page.textContent('#error')).toBe('');
+      } finally {
+        await browser.close();
+      }
+    }, 120_000);
+  },
+);
