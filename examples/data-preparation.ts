@@ -26,19 +26,16 @@ console.log(
 );
 console.log(`first training labels: ${Array.from(train.labels.data.subarray(0, 10)).join(' ')}`);
 
-// (28x28) => (784), then x / x.max(), then to_categorical(y, 10): the notes' three steps.
-const xTrain = tf.tidy(() => normalize(flattenImages(train.images)));
-const xValid = tf.tidy(() => normalize(flattenImages(test.images)));
+// x / x.max(), (28x28) => (784), to_categorical(y, 10): the notes' three steps (normalizing
+// the uint8 arrays before flattening gives the same values and works on every backend).
+const xTrain = tf.tidy(() => flattenImages(normalize(train.images)));
+const xValid = tf.tidy(() => flattenImages(normalize(test.images)));
 const yTrain = toCategorical(train.labels, 10);
 const yValid = toCategorical(test.labels, 10);
 
-const [lo, hi] = tf
-  .tidy(() => [tf.min(xTrain), tf.max(xTrain)])
-  .map((t) => {
-    const v = t.dataSync()[0];
-    t.dispose();
-    return v;
-  });
+const range = tf.tidy(() => tf.stack([tf.min(xTrain), tf.max(xTrain)]));
+const [lo, hi] = await range.data();
+range.dispose();
 console.log(`x_train ${JSON.stringify(xTrain.shape)} ${xTrain.dtype}, values in [${lo}, ${hi}]`);
 console.log(
   `y_train ${JSON.stringify(yTrain.shape)} ${yTrain.dtype}, first row ${JSON.stringify((yTrain.arraySync() as number[][])[0])}`,

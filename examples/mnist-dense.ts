@@ -40,9 +40,11 @@ console.log(`backend: ${selection.backend}\n${selection.summary}`);
 
 // (x_train, y_train), (x_valid, y_valid) = mnist.load_data()
 const { train, test } = await loadMnist({ trainLimit, testLimit });
-// Flatten 28x28 to 784, divide by the maximum, one-hot encode 10 classes.
-const xTrain = tf.tidy(() => normalize(flattenImages(train.images)));
-const xValid = tf.tidy(() => normalize(flattenImages(test.images)));
+// Divide by the maximum, flatten 28x28 to 784, one-hot encode 10 classes. (The notes flatten
+// first; normalizing the uint8 arrays first gives the same values and reads no tensor back,
+// which the WebGPU backend cannot do synchronously.)
+const xTrain = tf.tidy(() => flattenImages(normalize(train.images)));
+const xValid = tf.tidy(() => flattenImages(normalize(test.images)));
 const yTrain = toCategorical(train.labels, 10);
 const yValid = toCategorical(test.labels, 10);
 console.log(`x_train ${JSON.stringify(xTrain.shape)}, x_valid ${JSON.stringify(xValid.shape)}`);

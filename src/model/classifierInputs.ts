@@ -5,7 +5,7 @@ import { isTensor } from '../core/input';
 
 /** Images and one-hot labels for a classifier: `x` `[N, features]`, `y` `[N, classes]`. */
 export interface ClassifierData {
-  /** Inputs, float32 `[N, features]`, e.g. `normalize(flattenImages(images))`. */
+  /** Inputs, float32 `[N, features]`, e.g. `flattenImages(normalize(images))`. */
   readonly x: tf.Tensor;
   /** One-hot labels, `[N, classes]`, e.g. `toCategorical(labels, 10)`. */
   readonly y: tf.Tensor;

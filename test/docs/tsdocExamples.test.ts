@@ -42,7 +42,14 @@ function examplesOf(file: string): Example[] {
 }
 
 const files = sourceFiles(join(root, 'src'));
-const examples = files.flatMap(examplesOf);
+/** The README's quickstart runs as written too (last: it selects a backend). */
+function readmeQuickstart(): Example[] {
+  const text = readFileSync(join(root, 'README.md'), 'utf8');
+  const m = /## Quickstart\s+```ts\n([\s\S]*?)\n```/.exec(text);
+  expect(m, 'README has a Quickstart code block').not.toBeNull();
+  return [{ file: 'README.md', index: 0, code: m?.[1] ?? '' }];
+}
+const examples = [...files.flatMap(examplesOf), ...readmeQuickstart()];
 
 /** `[5, 0]`, `'uint8'`, `uint8 [2] [7, 3]`: compares printed text with the comment loosely. */
 function canonical(s: string): string {
