@@ -70,6 +70,7 @@ export { saveModel, type SaveModelOptions, type SavedModel } from './io/saveMode
 export { loadModel } from './io/loadModel';
 export { ModelFileError, type ModelFileErrorCode } from './io/ModelFileError';
 export { selectBackend, releaseBackend, type SelectBackendOptions } from './backend/selectBackend';
+export { useFastKernels } from './backend/fastKernels';
 export type {
   AdapterSummary,
   BackendAttempt,

@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
 import { rangeError, show } from '../core/errors';
 import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } from './types';
+import { useFastKernels } from './fastKernels';
 import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
 
 /** Options of {@link selectBackend}. */
@@ -30,6 +31,11 @@ export interface SelectBackendOptions {
    * finds them in the package by itself.
    */
   wasmPaths?: string;
+  /**
+   * Install denselab's faster kernels (see {@link useFastKernels}): same results, about 2.7
+   * times faster training on wasm. Default true; false restores tfjs' own kernels.
+   */
+  fastKernels?: boolean;
 }
 
 const ALL: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -119,7 +125,9 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     throw new Error(`${fn}: ${why}:\n${summary}`);
   }
   await warnAboutCopies();
+  const fastKernels = useFastKernels(options.fastKernels ?? true);
   return {
+    fastKernels,
     backend: chosen.backend,
     platform,
     attempts,

@@ -39,6 +39,8 @@ export interface BackendSelection {
   readonly adapter?: AdapterSummary;
   /** Set when an environment variable forced the choice: `DENSELAB_BACKEND=wasm`. */
   readonly forcedBy?: string;
+  /** The backends whose kernels denselab replaced with faster ones (see `useFastKernels`). */
+  readonly fastKernels: readonly string[];
   /** One line per attempt, e.g. `webgpu: skipped, no adapter ...`, for printing. */
   readonly summary: string;
 }

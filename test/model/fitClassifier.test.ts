@@ -12,9 +12,11 @@ import {
   predictClasses,
   ProgressLogger,
   toCategorical,
+  useFastKernels,
 } from '../../src';
 
-// The MNIST runs use the wasm backend, as the examples do (the cpu backend is 5x slower).
+// The MNIST runs use the wasm backend with denselab's fast kernels, as selectBackend sets it up
+// for the examples (the cpu backend is 5x slower).
 const LINE =
   /^\d+\/\d+ \[=+\] - \d+s \d+(ms|s|us)\/step - loss: \d+\.\d{4} - accuracy: \d\.\d{4}( - val_loss: \d+\.\d{4} - val_accuracy: \d\.\d{4})?$/;
 
@@ -25,6 +27,7 @@ let yv: tf.Tensor;
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
+  useFastKernels(true);
   const { train, test } = await loadMnist({ trainLimit: 6000, testLimit: 1000 });
   x = tf.tidy(() => normalize(flattenImages(train.images)));
   y = toCategorical(train.labels, 10);
@@ -33,6 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  useFastKernels(false);
   tf.dispose([x, y, xv, yv]);
   await tf.setBackend('cpu');
 });

