@@ -32,8 +32,8 @@ export interface SelectBackendOptions {
    */
   wasmPaths?: string;
   /**
-   * Install denselab's faster kernels (see {@link useFastKernels}): same results, about 2.7
-   * times faster training on wasm. Default true; false restores tfjs' own kernels.
+   * Install denselab's faster kernels (see {@link useFastKernels}): same results, faster
+   * training on wasm. Default true; false restores tfjs' own kernels.
    */
   fastKernels?: boolean;
 }
