@@ -7,7 +7,17 @@ import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } fr
 import { useFastKernels } from './fastKernels';
 import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
 
-/** Options of {@link selectBackend}. */
+/**
+ * Options of {@link selectBackend}.
+ *
+ * @example
+ * ```ts
+ * import type { SelectBackendOptions } from 'denselab';
+ *
+ * const ci: SelectBackendOptions = { prefer: ['wasm', 'cpu'], envVar: false, fastKernels: false };
+ * console.log(ci.prefer); // ["wasm","cpu"]
+ * ```
+ */
 export interface SelectBackendOptions {
   /**
    * The backends to try, in order. Default: browsers `webgpu, webgl, wasm, cpu`; Node

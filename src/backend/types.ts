@@ -1,7 +1,27 @@
-/** The tfjs backends denselab knows how to start. */
+/**
+ * The tfjs backends denselab knows how to start.
+ *
+ * @example
+ * ```ts
+ * import type { BackendName } from 'denselab';
+ *
+ * const order: BackendName[] = ['webgpu', 'wasm', 'cpu'];
+ * console.log(order.length); // 3
+ * ```
+ */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
-/** What a WebGPU adapter says about itself (`GPUAdapterInfo`), plus whether it is software. */
+/**
+ * What a WebGPU adapter says about itself (`GPUAdapterInfo`), plus whether it is software.
+ *
+ * @example
+ * ```ts
+ * import type { AdapterSummary } from 'denselab';
+ *
+ * const swiftshader: AdapterSummary = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', software: true };
+ * console.log(swiftshader.software); // true
+ * ```
+ */
 export interface AdapterSummary {
   /** The GPU's vendor, e.g. `nvidia` or `google`. */
   readonly vendor: string;
@@ -15,7 +35,17 @@ export interface AdapterSummary {
   readonly software: boolean;
 }
 
-/** One backend {@link selectBackend} tried, and what came of it. */
+/**
+ * One backend {@link selectBackend} tried, and what came of it.
+ *
+ * @example
+ * ```ts
+ * import type { BackendAttempt } from 'denselab';
+ *
+ * const attempt: BackendAttempt = { backend: 'webgl', chosen: false, reason: 'WebGL needs a browser' };
+ * console.log(attempt.reason); // WebGL needs a browser
+ * ```
+ */
 export interface BackendAttempt {
   /** The backend. */
   readonly backend: BackendName;
@@ -27,7 +57,18 @@ export interface BackendAttempt {
   readonly adapter?: AdapterSummary;
 }
 
-/** What {@link selectBackend} returns. */
+/**
+ * What {@link selectBackend} returns.
+ *
+ * @example
+ * ```ts
+ * import '@tensorflow/tfjs-backend-cpu';
+ * import { selectBackend, type BackendSelection } from 'denselab';
+ *
+ * const selection: BackendSelection = await selectBackend({ prefer: ['cpu'], envVar: false, fastKernels: false });
+ * console.log(selection.summary); // cpu: chosen, plain JavaScript, the slowest
+ * ```
+ */
 export interface BackendSelection {
   /** The backend now active in tfjs. */
   readonly backend: BackendName;

@@ -2,6 +2,14 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 
 /**
  * The typed arrays denselab reads and writes.
+ *
+ * @example
+ * ```ts
+ * import type { TypedArray } from 'denselab';
+ *
+ * const pixels: TypedArray = new Uint8Array([0, 128, 255]);
+ * console.log(pixels.length); // 3
+ * ```
  */
 export type TypedArray =
   Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;

@@ -6,6 +6,14 @@
  * - `bad-shape`: the header declares no dimensions;
  * - `truncated`: the header or the payload is shorter than the header says;
  * - `oversized`: bytes follow the payload the header describes.
+ *
+ * @example
+ * ```ts
+ * import type { IdxErrorCode } from 'denselab';
+ *
+ * const code: IdxErrorCode = 'truncated';
+ * console.log(code); // truncated
+ * ```
  */
 export type IdxErrorCode =
   'bad-gzip' | 'bad-magic' | 'unknown-type' | 'bad-shape' | 'truncated' | 'oversized';

@@ -3,7 +3,17 @@ import { rangeError, show, typeError } from '../core/errors';
 import { checkNdArray, copyFor, isNdArray, isTensor } from '../core/input';
 import type { NdArray } from '../core/types';
 
-/** Options of {@link flattenImages}. */
+/**
+ * Options of {@link flattenImages}.
+ *
+ * @example
+ * ```ts
+ * import type { FlattenImagesOptions } from 'denselab';
+ *
+ * const options: FlattenImagesOptions = { dtype: 'float32' };
+ * console.log(options.dtype); // float32
+ * ```
+ */
 export interface FlattenImagesOptions {
   /**
    * The result's dtype. By default a tensor keeps its dtype; an NdArray of floats becomes

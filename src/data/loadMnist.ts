@@ -3,7 +3,17 @@ import { rangeError, show, typeError } from '../core/errors';
 import type { NdArray } from '../core/types';
 import { readIdx } from './readIdx';
 
-/** One split of MNIST: uint8 images `[N, 28, 28]` and uint8 labels `[N]`. */
+/**
+ * One split of MNIST: uint8 images `[N, 28, 28]` and uint8 labels `[N]`.
+ *
+ * @example
+ * ```ts
+ * import { loadMnist, type MnistSplit } from 'denselab';
+ *
+ * const train: MnistSplit = (await loadMnist({ trainLimit: 3, testLimit: 0 })).train;
+ * console.log(Array.from(train.labels.data)); // [5, 0, 4]
+ * ```
+ */
 export interface MnistSplit {
   /** Pixel values 0 to 255, shape `[N, 28, 28]`. */
   readonly images: NdArray<Uint8Array>;
@@ -11,7 +21,17 @@ export interface MnistSplit {
   readonly labels: NdArray<Uint8Array>;
 }
 
-/** What {@link loadMnist} returns: Keras' `(x_train, y_train), (x_test, y_test)`. */
+/**
+ * What {@link loadMnist} returns: Keras' `(x_train, y_train), (x_test, y_test)`.
+ *
+ * @example
+ * ```ts
+ * import { loadMnist, type MnistData } from 'denselab';
+ *
+ * const data: MnistData = await loadMnist({ trainLimit: 10, testLimit: 10 });
+ * console.log(data.train.images.shape, data.test.labels.shape); // [10, 28, 28] [10]
+ * ```
+ */
 export interface MnistData {
   /** The 60,000 training samples (or the first `trainLimit`). */
   readonly train: MnistSplit;
@@ -19,7 +39,17 @@ export interface MnistData {
   readonly test: MnistSplit;
 }
 
-/** Options of {@link loadMnist}. */
+/**
+ * Options of {@link loadMnist}.
+ *
+ * @example
+ * ```ts
+ * import type { LoadMnistOptions } from 'denselab';
+ *
+ * const quick: LoadMnistOptions = { trainLimit: 2000, testLimit: 500 };
+ * console.log(quick.trainLimit); // 2000
+ * ```
+ */
 export interface LoadMnistOptions {
   /**
    * Where the four IDX files are. In Node: a folder path or a `file:` URL (default: the

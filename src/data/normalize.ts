@@ -3,7 +3,17 @@ import { rangeError, show, typeError } from '../core/errors';
 import { isTensor, readSync, readValues } from '../core/input';
 import type { NumericInput } from '../core/types';
 
-/** Options of {@link normalize}. */
+/**
+ * Options of {@link normalize}.
+ *
+ * @example
+ * ```ts
+ * import type { NormalizeOptions } from 'denselab';
+ *
+ * const eightBit: NormalizeOptions = { max: 255 };
+ * console.log(eightBit.max); // 255
+ * ```
+ */
 export interface NormalizeOptions {
   /**
    * The value that maps to 1, such as 255 for 8-bit images. By default the data's own maximum

@@ -3,7 +3,18 @@ import { show, typeError, rangeError } from '../core/errors';
 import type { NdArray, TypedArray } from '../core/types';
 import { IDX_SIZE, IDX_TYPE_CODE, dtypeOf } from './idxFormat';
 
-/** Options of {@link writeIdx}. */
+/**
+ * Options of {@link writeIdx}.
+ *
+ * @example
+ * ```ts
+ * import { writeIdx, type WriteIdxOptions } from 'denselab';
+ *
+ * const options: WriteIdxOptions = { gzip: true };
+ * const bytes = writeIdx({ data: new Uint8Array(100), shape: [100] }, options);
+ * console.log(bytes[0] === 0x1f && bytes[1] === 0x8b); // true
+ * ```
+ */
 export interface WriteIdxOptions {
   /** Gzip the result, as MNIST's `.gz` files are. Default `false`. */
   gzip?: boolean;

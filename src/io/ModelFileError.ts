@@ -3,6 +3,14 @@
  * file is shorter than model.json says), `oversized` (longer), `invalid` (model.json is not a
  * TF.js layers model, or its topology does not fit its weights), `exists` (the target folder
  * exists and `overwrite` was not given).
+ *
+ * @example
+ * ```ts
+ * import type { ModelFileErrorCode } from 'denselab';
+ *
+ * const code: ModelFileErrorCode = 'missing';
+ * console.log(code); // missing
+ * ```
  */
 export type ModelFileErrorCode = 'missing' | 'truncated' | 'oversized' | 'invalid' | 'exists';
 

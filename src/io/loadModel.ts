@@ -5,8 +5,7 @@ import { show, typeError } from '../core/errors';
 import { ModelFileError } from './ModelFileError';
 import { ownOptimizer } from '../model/ownOptimizer';
 import { folderLoadHandler } from './nodeFolder';
-
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+import { hasScheme } from './scheme';
 
 /**
  * Loads a model saved in the TF.js layers format, by {@link saveModel}, tfjs-node, the TF.js
@@ -51,7 +50,7 @@ export async function loadModel(source: string | URL | tf.io.IOHandler): Promise
       const { fileURLToPath } = await import('node:url');
       jsonName = fileURLToPath(href);
       handler = folderLoadHandler(jsonName);
-    } else if (SCHEME.test(href) || !isNode()) {
+    } else if (hasScheme(href) || !isNode()) {
       handler = href;
       jsonName = href;
     } else {

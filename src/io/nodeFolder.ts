@@ -62,9 +62,9 @@ export function folderSaveHandler(
       }
       const parent = path.dirname(target);
       await fs.mkdir(parent, { recursive: true });
+      const data = new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData ?? []));
       const tmp = await fs.mkdtemp(path.join(parent, `.${path.basename(target)}.saving-`));
       try {
-        const data = new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData ?? []));
         const count = Math.max(1, Math.ceil(data.byteLength / SHARD_BYTES));
         const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
         for (let i = 0; i < count; i++) {
@@ -107,7 +107,7 @@ export function folderSaveHandler(
         modelArtifactsInfo: {
           dateSaved: new Date(),
           modelTopologyType: 'JSON',
-          weightDataBytes: tf.io.concatenateArrayBuffers(artifacts.weightData ?? []).byteLength,
+          weightDataBytes: data.byteLength,
         },
       };
     },
@@ -167,7 +167,7 @@ export function folderLoadHandler(source: string): tf.io.IOHandler {
       }
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs: WeightsManifestEntry[] = [];
-        const buffers: ArrayBuffer[] = [];
+        const buffers: Uint8Array[] = [];
         for (const group of manifest) {
           let expected = 0;
           for (const spec of group.weights) {
@@ -211,9 +211,17 @@ export function folderLoadHandler(source: string): tf.io.IOHandler {
             );
           }
           specs.push(...group.weights);
-          for (const b of groupBuffers) buffers.push(b.slice().buffer);
+          buffers.push(...groupBuffers);
         }
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
+        // One copy of every shard, into the single buffer tfjs decodes.
+        const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+        const weightData = new Uint8Array(total);
+        let offset = 0;
+        for (const b of buffers) {
+          weightData.set(b, offset);
+          offset += b.byteLength;
+        }
+        return [specs, weightData.buffer];
       });
     },
   };

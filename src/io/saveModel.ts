@@ -3,8 +3,19 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
 import { show, typeError } from '../core/errors';
 import { folderSaveHandler } from './nodeFolder';
+import { hasScheme } from './scheme';
 
-/** Options of {@link saveModel}. */
+/**
+ * Options of {@link saveModel}.
+ *
+ * @example
+ * ```ts
+ * import type { SaveModelOptions } from 'denselab';
+ *
+ * const resumable: SaveModelOptions = { includeOptimizer: true, overwrite: true };
+ * console.log(resumable.includeOptimizer); // true
+ * ```
+ */
 export interface SaveModelOptions {
   /** Save the optimizer's state too, so that training can resume after loading. Default false. */
   includeOptimizer?: boolean;
@@ -12,15 +23,23 @@ export interface SaveModelOptions {
   overwrite?: boolean;
 }
 
-/** What {@link saveModel} returns. */
+/**
+ * What {@link saveModel} returns.
+ *
+ * @example
+ * ```ts
+ * import type { SavedModel } from 'denselab';
+ *
+ * const saved: SavedModel = { files: ['out/model/model.json', 'out/model/group1-shard1of1.bin'], weightBytes: 2678824 };
+ * console.log(saved.files.length); // 2
+ * ```
+ */
 export interface SavedModel {
   /** The files written (Node folders); empty for browser targets. */
   readonly files: readonly string[];
   /** Bytes of weight data (optimizer state included when asked for). */
   readonly weightBytes: number;
 }
-
-const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
  * Saves a trained model in the standard TF.js layers format (`model.json` plus binary weight
@@ -82,7 +101,7 @@ export async function saveModel(
     if (href.startsWith('file://')) {
       const { fileURLToPath } = await import('node:url');
       handler = folderSaveHandler(fileURLToPath(href), options.overwrite ?? false, files);
-    } else if (SCHEME.test(href)) {
+    } else if (hasScheme(href)) {
       handler = href;
     } else if (isNode()) {
       handler = folderSaveHandler(href, options.overwrite ?? false, files);

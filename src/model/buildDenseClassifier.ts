@@ -10,7 +10,17 @@ import {
   type OptimizerName,
 } from '../optim/createOptimizer';
 
-/** Hidden-layer activations {@link buildDenseClassifier} accepts (Keras' names). */
+/**
+ * Hidden-layer activations {@link buildDenseClassifier} accepts (Keras' names).
+ *
+ * @example
+ * ```ts
+ * import type { DenseActivation } from 'denselab';
+ *
+ * const activation: DenseActivation = 'tanh';
+ * console.log(activation); // tanh
+ * ```
+ */
 export type DenseActivation = 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'softplus' | 'linear';
 
 const ACTIVATIONS: readonly DenseActivation[] = [
@@ -23,7 +33,17 @@ const ACTIVATIONS: readonly DenseActivation[] = [
   'linear',
 ];
 
-/** Options of {@link buildDenseClassifier}. */
+/**
+ * Options of {@link buildDenseClassifier}.
+ *
+ * @example
+ * ```ts
+ * import type { DenseClassifierOptions } from 'denselab';
+ *
+ * const small: DenseClassifierOptions = { hiddenUnits: [128], optimizer: 'adam', seed: 1 };
+ * console.log(small.hiddenUnits); // [128]
+ * ```
+ */
 export interface DenseClassifierOptions {
   /** Features per sample. Default 784 (28x28 flattened). */
   inputSize?: number;

@@ -3,7 +3,20 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { rangeError, show, typeError } from '../core/errors';
 import { isTensor } from '../core/input';
 
-/** Images and one-hot labels for a classifier: `x` `[N, features]`, `y` `[N, classes]`. */
+/**
+ * Images and one-hot labels for a classifier: `x` `[N, features]`, `y` `[N, classes]`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@tensorflow/tfjs-backend-cpu';
+ * import { toCategorical, type ClassifierData } from 'denselab';
+ *
+ * const data: ClassifierData = { x: tf.zeros([2, 784]), y: toCategorical([3, 7], 10) };
+ * console.log(data.x.shape, data.y.shape); // [2, 784] [2, 10]
+ * tf.dispose([data.x, data.y]);
+ * ```
+ */
 export interface ClassifierData {
   /** Inputs, float32 `[N, features]`, e.g. `flattenImages(normalize(images))`. */
   readonly x: tf.Tensor;

@@ -3,7 +3,17 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { checkPositiveInteger } from '../core/checks';
 import { checkData, checkModel, modelLoss, type ClassifierData } from './classifierInputs';
 
-/** A classifier's loss and accuracy on some data. */
+/**
+ * A classifier's loss and accuracy on some data.
+ *
+ * @example
+ * ```ts
+ * import type { ClassifierScores } from 'denselab';
+ *
+ * const scores: ClassifierScores = { loss: 0.15, accuracy: 0.9753 };
+ * console.log(scores.accuracy); // 0.9753
+ * ```
+ */
 export interface ClassifierScores {
   /** Mean loss (the model's compiled loss, e.g. categorical cross-entropy). */
   readonly loss: number;
@@ -11,7 +21,17 @@ export interface ClassifierScores {
   readonly accuracy: number;
 }
 
-/** Options of {@link evaluateClassifier}. */
+/**
+ * Options of {@link evaluateClassifier}.
+ *
+ * @example
+ * ```ts
+ * import type { EvaluateClassifierOptions } from 'denselab';
+ *
+ * const fast: EvaluateClassifierOptions = { batchSize: 1000 };
+ * console.log(fast.batchSize); // 1000
+ * ```
+ */
 export interface EvaluateClassifierOptions {
   /** Samples per forward pass. Default 32, as Keras; larger is faster and gives the same mean. */
   batchSize?: number;

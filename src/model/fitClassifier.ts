@@ -8,7 +8,17 @@ import { ProgressLogger, type ProgressSink, type Verbosity } from '../progress/P
 import { checkData, checkModel, modelLoss, type ClassifierData } from './classifierInputs';
 import { scoreInBatches } from './evaluateClassifier';
 
-/** Keras' `history.history` of a classifier: one value per epoch under each key. */
+/**
+ * Keras' `history.history` of a classifier: one value per epoch under each key.
+ *
+ * @example
+ * ```ts
+ * import type { ClassifierHistory } from 'denselab';
+ *
+ * const history: ClassifierHistory = { loss: [0.19, 0.1], accuracy: [0.94, 0.97] };
+ * console.log('val_loss' in history); // false
+ * ```
+ */
 export interface ClassifierHistory {
   /** Mean training loss of each epoch (the average over its batches, as Keras reports). */
   readonly loss: number[];
@@ -20,7 +30,17 @@ export interface ClassifierHistory {
   readonly val_accuracy?: number[];
 }
 
-/** The values {@link ClassifierCallbacks} receive at the end of an epoch. */
+/**
+ * The values {@link ClassifierCallbacks} receive at the end of an epoch.
+ *
+ * @example
+ * ```ts
+ * import type { EpochLogs } from 'denselab';
+ *
+ * const logs: EpochLogs = { loss: 0.1933, accuracy: 0.9426, val_loss: 0.1238, val_accuracy: 0.9661 };
+ * console.log(logs.val_accuracy); // 0.9661
+ * ```
+ */
 export interface EpochLogs {
   /** The epoch's mean training loss. */
   readonly loss: number;
@@ -32,7 +52,17 @@ export interface EpochLogs {
   readonly val_accuracy?: number;
 }
 
-/** The values {@link ClassifierCallbacks} receive at the end of a batch. */
+/**
+ * The values {@link ClassifierCallbacks} receive at the end of a batch.
+ *
+ * @example
+ * ```ts
+ * import type { BatchLogs } from 'denselab';
+ *
+ * const logs: BatchLogs = { loss: 0.31, accuracy: 0.9375, size: 32 };
+ * console.log(logs.size); // 32
+ * ```
+ */
 export interface BatchLogs {
   /** The batch's loss. */
   readonly loss: number;
@@ -45,6 +75,16 @@ export interface BatchLogs {
 /**
  * Hooks into {@link fitClassifier}'s loop; each may return a promise, which is awaited.
  * Set `model.stopTraining = true` in one to stop after the current epoch.
+ *
+ * @example
+ * ```ts
+ * import type { ClassifierCallbacks } from 'denselab';
+ *
+ * const seen: number[] = [];
+ * const callbacks: ClassifierCallbacks = { onEpochEnd: (epoch, logs) => void seen.push(epoch, logs.loss) };
+ * callbacks.onEpochEnd?.(0, { loss: 0.25, accuracy: 0.9 });
+ * console.log(seen); // [0, 0.25]
+ * ```
  */
 export interface ClassifierCallbacks {
   /** Before the first epoch. */
@@ -62,7 +102,17 @@ export interface ClassifierCallbacks {
   onTrainEnd?(history: ClassifierHistory): void | Promise<void>;
 }
 
-/** Options of {@link fitClassifier}. */
+/**
+ * Options of {@link fitClassifier}.
+ *
+ * @example
+ * ```ts
+ * import type { FitClassifierOptions } from 'denselab';
+ *
+ * const notes: FitClassifierOptions = { epochs: 5, batchSize: 32, verbose: 1, seed: 1 };
+ * console.log(notes.epochs); // 5
+ * ```
+ */
 export interface FitClassifierOptions {
   /** Passes over the training data. Default 1, as Keras. */
   epochs?: number;
@@ -92,7 +142,17 @@ export interface FitClassifierOptions {
   callbacks?: ClassifierCallbacks | readonly ClassifierCallbacks[];
 }
 
-/** What {@link fitClassifier} returns, shaped like the History tfjs and Keras return. */
+/**
+ * What {@link fitClassifier} returns, shaped like the History tfjs and Keras return.
+ *
+ * @example
+ * ```ts
+ * import type { ClassifierTraining } from 'denselab';
+ *
+ * const training: ClassifierTraining = { epoch: [0, 1], history: { loss: [0.19, 0.1], accuracy: [0.94, 0.97] } };
+ * console.log(training.epoch.length); // 2
+ * ```
+ */
 export interface ClassifierTraining {
   /** The epochs that ran, 0-based. */
   readonly epoch: number[];

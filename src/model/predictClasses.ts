@@ -5,7 +5,17 @@ import { rangeError, show, typeError } from '../core/errors';
 import { isTensor } from '../core/input';
 import { checkModel } from './classifierInputs';
 
-/** What {@link predictClasses} returns for each sample. */
+/**
+ * What {@link predictClasses} returns for each sample.
+ *
+ * @example
+ * ```ts
+ * import type { ClassPredictions } from 'denselab';
+ *
+ * const p: ClassPredictions = { classes: new Int32Array([1]), probabilities: new Float32Array([0.25, 0.75]), numClasses: 2 };
+ * console.log(p.classes[0], p.probabilities[p.classes[0]!]); // 1 0.75
+ * ```
+ */
 export interface ClassPredictions {
   /** The most probable class of each sample (Keras' `argmax(model.predict(x), axis=-1)`). */
   readonly classes: Int32Array;

@@ -51,7 +51,17 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = [
   'adadelta',
 ];
 
-/** Keras' hyperparameters for each named optimizer. */
+/**
+ * Keras' hyperparameters for each named optimizer.
+ *
+ * @example
+ * ```ts
+ * import type { OptimizerHyperparameters } from 'denselab';
+ *
+ * const slowAdam: OptimizerHyperparameters = { learningRate: 0.0001, beta1: 0.9, beta2: 0.999 };
+ * console.log(slowAdam.learningRate); // 0.0001
+ * ```
+ */
 export interface OptimizerHyperparameters {
   /** The step size. */
   learningRate: number;

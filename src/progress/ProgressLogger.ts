@@ -5,6 +5,16 @@ import { formatEta, formatMetrics, formatTimePerStep, progressBar, stepCount } f
 /**
  * Where progress goes. `writeLine` gets finished lines; `update`, when present, redraws the
  * current line in place (a terminal). Browsers and tests pass their own.
+ *
+ * @example
+ * ```ts
+ * import type { ProgressSink } from 'denselab';
+ *
+ * const lines: string[] = [];
+ * const sink: ProgressSink = { writeLine: (line) => lines.push(line) };
+ * sink.writeLine('Epoch 1/5');
+ * console.log(lines); // ["Epoch 1/5"]
+ * ```
  */
 export interface ProgressSink {
   /** Writes one finished line (no trailing newline in `line`). */
@@ -16,10 +26,28 @@ export interface ProgressSink {
 /**
  * Keras' verbosity: 0 silent, 1 a progress bar (one line per epoch where the output cannot be
  * redrawn), 2 one line per epoch.
+ *
+ * @example
+ * ```ts
+ * import type { Verbosity } from 'denselab';
+ *
+ * const oneLinePerEpoch: Verbosity = 2;
+ * console.log(oneLinePerEpoch); // 2
+ * ```
  */
 export type Verbosity = 0 | 1 | 2;
 
-/** Options of {@link ProgressLogger}. */
+/**
+ * Options of {@link ProgressLogger}.
+ *
+ * @example
+ * ```ts
+ * import { ProgressLogger, type ProgressLoggerOptions } from 'denselab';
+ *
+ * const options: ProgressLoggerOptions = { verbose: 2, sink: { writeLine: () => undefined } };
+ * console.log(new ProgressLogger(options).verbose); // 2
+ * ```
+ */
 export interface ProgressLoggerOptions {
   /** Keras' `verbose`. Default 1. */
   verbose?: Verbosity;

@@ -8,7 +8,17 @@ import { readXYAsync } from './linearInputs';
 
 const TIE_TOLERANCE = 1e-9;
 
-/** Options of {@link compareOptimizers}. */
+/**
+ * Options of {@link compareOptimizers}.
+ *
+ * @example
+ * ```ts
+ * import type { CompareOptimizersOptions } from 'denselab';
+ *
+ * const options: CompareOptimizersOptions = { optimizers: ['sgd', 'adam'], learningRates: { adam: 0.1 }, epochs: 500 };
+ * console.log(options.optimizers); // ["sgd","adam"]
+ * ```
+ */
 export interface CompareOptimizersOptions {
   /** Which optimizers to run, each with Keras' defaults. Default: all of {@link OPTIMIZER_NAMES}. */
   optimizers?: readonly OptimizerName[];
@@ -24,7 +34,18 @@ export interface CompareOptimizersOptions {
   initialB?: number;
 }
 
-/** One optimizer's run in {@link compareOptimizers}. */
+/**
+ * One optimizer's run in {@link compareOptimizers}.
+ *
+ * @example
+ * ```ts
+ * import { compareOptimizers, type OptimizerRun } from 'denselab';
+ *
+ * const [run] = (await compareOptimizers([0, 1, 2, 3], [1, 3, 5, 7], { optimizers: ['adam'], epochs: 50, seed: 1 })).runs;
+ * const adam: OptimizerRun = run!;
+ * console.log(adam.name, adam.loss.length, adam.bestEpoch); // adam 50 50
+ * ```
+ */
 export interface OptimizerRun {
   /** The optimizer's name. */
   readonly name: OptimizerName;
@@ -46,7 +67,17 @@ export interface OptimizerRun {
   readonly diverged?: string;
 }
 
-/** What {@link compareOptimizers} returns. */
+/**
+ * What {@link compareOptimizers} returns.
+ *
+ * @example
+ * ```ts
+ * import { compareOptimizers, type OptimizerComparison } from 'denselab';
+ *
+ * const cmp: OptimizerComparison = await compareOptimizers([0, 1, 2, 3], [1, 3, 5, 7], { optimizers: ['sgd'], epochs: 10, seed: 1 });
+ * console.log(cmp.winner, cmp.epochs); // sgd 10
+ * ```
+ */
 export interface OptimizerComparison {
   /** One run per optimizer, in the order asked. */
   readonly runs: readonly OptimizerRun[];

@@ -12,7 +12,17 @@ import {
 import { ScalarOptimizer } from '../optim/ScalarOptimizer';
 import { readXYAsync } from './linearInputs';
 
-/** Options of {@link fitLinear}. */
+/**
+ * Options of {@link fitLinear}.
+ *
+ * @example
+ * ```ts
+ * import type { FitLinearOptions } from 'denselab';
+ *
+ * const experiment3: FitLinearOptions = { optimizer: 'rmsprop', epochs: 10000, seed: 42 };
+ * console.log(experiment3.optimizer); // rmsprop
+ * ```
+ */
 export interface FitLinearOptions {
   /**
    * A name with Keras' defaults (see {@link OptimizerName}) or any `tf.Optimizer` (which the
@@ -56,7 +66,17 @@ export interface Predictor {
   (x: readonly number[]): number[];
 }
 
-/** What {@link fitLinear} returns. */
+/**
+ * What {@link fitLinear} returns.
+ *
+ * @example
+ * ```ts
+ * import { fitLinear, type LinearFit } from 'denselab';
+ *
+ * const fit: LinearFit = await fitLinear([0, 1, 2, 3], [1, 3, 5, 7], { learningRate: 0.05, epochs: 2000, seed: 1 });
+ * console.log(fit.m.toFixed(2), fit.b.toFixed(2)); // 2.00 1.00
+ * ```
+ */
 export interface LinearFit {
   /** The fitted slope (the Dense unit's kernel). */
   readonly m: number;

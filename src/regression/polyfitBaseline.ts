@@ -4,7 +4,17 @@ import { leastSquares } from './leastSquares';
 import type { Predictor } from './fitLinear';
 import { readXY } from './linearInputs';
 
-/** Options of {@link polyfitBaseline}. */
+/**
+ * Options of {@link polyfitBaseline}.
+ *
+ * @example
+ * ```ts
+ * import type { PolyfitOptions } from 'denselab';
+ *
+ * const strict: PolyfitOptions = { onRankDeficient: 'throw' };
+ * console.log(strict.onRankDeficient); // throw
+ * ```
+ */
 export interface PolyfitOptions {
   /**
    * What to do when the scaled Vandermonde matrix is rank deficient (fewer distinct x than
@@ -19,7 +29,17 @@ export interface PolyfitOptions {
   rcond?: number;
 }
 
-/** What {@link polyfitBaseline} returns. */
+/**
+ * What {@link polyfitBaseline} returns.
+ *
+ * @example
+ * ```ts
+ * import { polyfitBaseline, type PolyFit } from 'denselab';
+ *
+ * const fit: PolyFit = polyfitBaseline([0, 1, 2], [1, 2, 5], 2); // x^2 + 1
+ * console.log(fit.coefficients.map((c) => c.toFixed(6)), fit.rank); // ["1.000000","0.000000","1.000000"] 3
+ * ```
+ */
 export interface PolyFit {
   /** The polynomial's coefficients, highest power first (numpy's order): `[m, b]` for a line. */
   readonly coefficients: readonly number[];

@@ -70,13 +70,17 @@ describe('useFastKernels', () => {
   it('is switchable: off restores the very kernel tfjs registered', () => {
     useFastKernels(false);
     const original = tf.getKernel('BatchMatMul', 'wasm');
+    const cpuKernel = tf.getKernel('BatchMatMul', 'cpu');
     expect(useFastKernels(true)).toEqual(['wasm']);
     expect(tf.getKernel('BatchMatMul', 'wasm')).not.toBe(original);
     expect(useFastKernels(true)).toEqual(['wasm']); // twice is once
     expect(useFastKernels(false)).toEqual([]);
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(original);
-    // Other backends' kernels are untouched.
-    expect(tf.getKernel('BatchMatMul', 'cpu')).toBeDefined();
+    // Other backends' kernels are untouched, on and off.
+    useFastKernels(true);
+    expect(tf.getKernel('BatchMatMul', 'cpu')).toBe(cpuKernel);
+    useFastKernels(false);
+    expect(tf.getKernel('BatchMatMul', 'cpu')).toBe(cpuKernel);
   });
 
   it('trains to the same losses as tfjs kernels, within float32 rounding', async () => {
