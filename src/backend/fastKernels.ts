@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { show, typeError } from '../core/errors';
 
 /**
  * Which tfjs backends get denselab's faster kernels. On wasm, tfjs 4.22's BatchMatMul with
@@ -35,6 +36,7 @@ function transposeLastTwo(
  *
  * @param enabled - true to install the kernels, false to restore tfjs' own
  * @returns the backends whose kernels are now replaced
+ * @throws TypeError when `enabled` is not a boolean
  *
  * @example
  * ```ts
@@ -44,6 +46,9 @@ function transposeLastTwo(
  * ```
  */
 export function useFastKernels(enabled = true): string[] {
+  if (typeof enabled !== 'boolean') {
+    throw typeError('useFastKernels', `enabled is ${show(enabled)}; expected true or false`);
+  }
   for (const backend of BACKENDS) {
     const installed = originals.has(backend);
     if (enabled && !installed) install(backend);

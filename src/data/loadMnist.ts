@@ -110,6 +110,12 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
   if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
     throw typeError(fn, `source is ${show(source)}; expected a folder path or a URL`);
   }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw typeError(
+      fn,
+      `fetch is ${show(options.fetch)}; expected a function like globalThis.fetch`,
+    );
+  }
   const reader = await makeReader(source, options.fetch);
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
     reader(FILES.trainImages),

@@ -88,6 +88,12 @@ export async function saveModel(
   if (typeof model !== 'object' || model === null || typeof model.save !== 'function') {
     throw typeError(fn, `model is ${show(model)}; expected a tfjs-layers model`);
   }
+  for (const key of ['includeOptimizer', 'overwrite'] as const) {
+    const v: unknown = options[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw typeError(fn, `${key} is ${show(v)}; expected true or false`);
+    }
+  }
   const includeOptimizer = options.includeOptimizer ?? false;
   const files: string[] = [];
   let handler: string | tf.io.IOHandler;

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { rangeError, show } from '../core/errors';
+import { rangeError, show, typeError } from '../core/errors';
 import { formatEta, formatMetrics, formatTimePerStep, progressBar, stepCount } from './format';
 
 /**
@@ -115,6 +115,18 @@ export class ProgressLogger {
     const interval = options.interval ?? 50;
     if (typeof interval !== 'number' || !(interval >= 0)) {
       throw rangeError('ProgressLogger', `interval is ${show(interval)}; expected a number >= 0`);
+    }
+    const sink: unknown = options.sink;
+    if (
+      sink !== undefined &&
+      (typeof sink !== 'object' ||
+        sink === null ||
+        typeof (sink as ProgressSink).writeLine !== 'function')
+    ) {
+      throw typeError(
+        'ProgressLogger',
+        `sink is ${show(sink)}; expected { writeLine(line), update?(line) }`,
+      );
     }
     this.verbose = verbose;
     this.sink = options.sink ?? defaultSink();

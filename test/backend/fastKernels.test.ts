@@ -76,6 +76,10 @@ describe('useFastKernels', () => {
     expect(useFastKernels(true)).toEqual(['wasm']); // twice is once
     expect(useFastKernels(false)).toEqual([]);
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(original);
+    expect(() => useFastKernels('off' as never)).toThrow(
+      /^useFastKernels: enabled is "off"; expected true or false/,
+    );
+    expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(original);
     // Other backends' kernels are untouched, on and off.
     useFastKernels(true);
     expect(tf.getKernel('BatchMatMul', 'cpu')).toBe(cpuKernel);

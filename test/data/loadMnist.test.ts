@@ -144,6 +144,9 @@ describe('loadMnist errors', () => {
       /^loadMnist: trainLimit is -1; expected an integer >= 0/,
     );
     await expect(loadMnist({ testLimit: 1.5 })).rejects.toThrow(RangeError);
+    await expect(loadMnist({ fetch: 'fetch' as never })).rejects.toThrow(
+      /^loadMnist: fetch is "fetch"; expected a function/,
+    );
     await expect(loadMnist({ source: 42 as never })).rejects.toThrow(
       /^loadMnist: source is 42; expected a folder path or a URL/,
     );

@@ -281,6 +281,9 @@ describe('saveModel and loadModel in Node', () => {
       /^saveModel: model is Object; expected a tfjs-layers model/,
     );
     await expect(loadModel(null as never)).rejects.toThrow(/^loadModel: source is null/);
+    await expect(saveModel(model, join(root, 'x'), { overwrite: 'yes' as never })).rejects.toThrow(
+      /^saveModel: overwrite is "yes"; expected true or false/,
+    );
     expect(existsSync(join(root, 'x'))).toBe(false);
     model.dispose();
   });

@@ -84,6 +84,9 @@ describe('ProgressLogger', () => {
     expect(() => new ProgressLogger({ verbose: 5 as never })).toThrow(
       /^ProgressLogger: verbose is 5; expected 0, 1 or 2/,
     );
+    expect(() => new ProgressLogger({ sink: console.log as never })).toThrow(
+      /^ProgressLogger: sink is .*; expected \{ writeLine\(line\), update\?\(line\) \}/,
+    );
     expect(() => new ProgressLogger({ interval: -1 })).toThrow(/^ProgressLogger: interval is -1/);
   });
 
