@@ -1,41 +1,99 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { show, typeError } from '../core/errors';
+import {
+  cpuGemmBatchMatMul,
+  untransposedBatchMatMul,
+  wasmGemmBatchMatMul,
+} from '../kernels/batchMatMul';
+import { cpuGather, wasmGather, wasmSlice } from '../kernels/copyKernels';
+import {
+  hasWasmSimd,
+  RMSPROP_UPDATE,
+  rmspropUpdateCpu,
+  rmspropUpdateWasm,
+} from '../kernels/rmspropUpdate';
 
-/**
- * Which tfjs backends get denselab's faster kernels. On wasm, tfjs 4.22's BatchMatMul with
- * `transposeA` or `transposeB` (what every Dense layer's backward pass asks for) is 10 to 20
- * times slower than transposing first and multiplying plainly.
- */
-const BACKENDS = ['wasm'] as const;
-
-type KernelFunc = tf.KernelConfig['kernelFunc'];
-const originals = new Map<string, tf.KernelConfig>();
-
-/** Copies a tensor's last two axes swapped, with the backend's own Transpose kernel. */
-function transposeLastTwo(
-  transpose: KernelFunc,
-  x: tf.TensorInfo,
-  backend: tf.KernelBackend,
-): tf.TensorInfo {
-  const rank = x.shape.length;
-  const perm = Array.from({ length: rank }, (_, i) => i);
-  perm[rank - 1] = rank - 2;
-  perm[rank - 2] = rank - 1;
-  return transpose({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
+/** One of denselab's kernels: for a backend, replacing tfjs' kernel or adding a new one. */
+interface FastKernel {
+  kernelName: string;
+  backendName: string;
+  /** Whether tfjs has a kernel of that name that this one replaces. */
+  replaces: boolean;
+  /** The kernel function, or undefined when this runtime cannot run it. */
+  make(): tf.KernelConfig['kernelFunc'] | undefined;
 }
+
+const tfjsKernel = (name: string, backend: string): tf.KernelConfig['kernelFunc'] | undefined =>
+  tf.getKernel(name, backend)?.kernelFunc;
+
+const KERNELS: FastKernel[] = [
+  {
+    kernelName: 'BatchMatMul',
+    backendName: 'wasm',
+    replaces: true,
+    make: () => {
+      const xnnpack = tfjsKernel('BatchMatMul', 'wasm');
+      const transpose = tfjsKernel('Transpose', 'wasm');
+      if (xnnpack === undefined || transpose === undefined) return undefined;
+      const plain = hasWasmSimd() ? wasmGemmBatchMatMul(xnnpack) : xnnpack;
+      return untransposedBatchMatMul(plain, transpose);
+    },
+  },
+  {
+    kernelName: 'BatchMatMul',
+    backendName: 'cpu',
+    replaces: true,
+    make: () => {
+      const original = tfjsKernel('BatchMatMul', 'cpu');
+      return original && hasWasmSimd() ? cpuGemmBatchMatMul(original) : undefined;
+    },
+  },
+  ...(
+    [
+      ['Slice', 'wasm', wasmSlice],
+      ['GatherV2', 'wasm', wasmGather],
+      ['GatherV2', 'cpu', cpuGather],
+    ] as const
+  ).map(([kernelName, backendName, wrap]): FastKernel => ({
+    kernelName,
+    backendName,
+    replaces: true,
+    make: () => {
+      const original = tfjsKernel(kernelName, backendName);
+      return original && wrap(original);
+    },
+  })),
+  ...[
+    ['wasm', rmspropUpdateWasm],
+    ['cpu', rmspropUpdateCpu],
+  ].map(([backendName, kernelFunc]): FastKernel => ({
+    kernelName: RMSPROP_UPDATE,
+    backendName: backendName as string,
+    replaces: false,
+    make: () => (hasWasmSimd() ? (kernelFunc as tf.KernelConfig['kernelFunc']) : undefined),
+  })),
+];
+
+/** Installed kernels by backend/kernel name, with the tfjs kernel each replaced (or null). */
+const replaced = new Map<string, tf.KernelConfig | null>();
 
 /**
  * Turns denselab's faster kernels on or off for every tfjs user in this process. They give
- * the same results as the kernels they replace (up to float32 summation order) and are on
- * once {@link selectBackend} has run, unless it was given `fastKernels: false`.
+ * the same results as the code they replace (up to float32 summation order in products) and
+ * are on once {@link selectBackend} has run, unless it was given `fastKernels: false`.
  *
- * Today there is one: on wasm, `BatchMatMul` with a transposed operand transposes it first
- * (with wasm's own Transpose kernel) and multiplies plainly, which with fitClassifier makes
- * a training step of the notes' model 2.3 times faster than a plain tfjs `model.fit` (see the
- * benchmarks page). Turning it off restores tfjs' kernel.
+ * - On wasm, `BatchMatMul` with a transposed operand (every Dense layer's backward pass)
+ *   rearranges the product so that XNNPACK computes it, instead of tfjs 4.22's plain loop.
+ * - On wasm and cpu, the RMSprop optimizer that {@link createOptimizer} (and so
+ *   {@link buildDenseClassifier}) makes updates each variable in one WebAssembly SIMD pass
+ *   instead of about 14 elementwise kernels, with the same float32 arithmetic.
+ *
+ * Together they make a training step of the notes' model several times faster than a plain
+ * tfjs `model.fit` (see the benchmarks page). Turning them off restores tfjs' kernels; other
+ * code sharing the tfjs engine sees only faster kernels with the same results.
  *
  * @param enabled - true to install the kernels, false to restore tfjs' own
- * @returns the backends whose kernels are now replaced
+ * @returns the backends that now have at least one of denselab's kernels
  * @throws TypeError when `enabled` is not a boolean
  *
  * @example
@@ -49,58 +107,29 @@ export function useFastKernels(enabled = true): string[] {
   if (typeof enabled !== 'boolean') {
     throw typeError('useFastKernels', `enabled is ${show(enabled)}; expected true or false`);
   }
-  for (const backend of BACKENDS) {
-    const installed = originals.has(backend);
-    if (enabled && !installed) install(backend);
-    if (!enabled && installed) uninstall(backend);
+  for (const kernel of KERNELS) {
+    const key = `${kernel.backendName}/${kernel.kernelName}`;
+    const installed = replaced.has(key);
+    if (enabled && !installed) install(key, kernel);
+    if (!enabled && installed) uninstall(key);
   }
-  return [...originals.keys()];
+  return [...new Set([...replaced.keys()].map((key) => key.split('/')[0] as string))];
 }
 
-function install(backendName: string): void {
-  let original: tf.KernelConfig;
-  let transpose: KernelFunc;
-  try {
-    original = tf.getKernel('BatchMatMul', backendName);
-    transpose = tf.getKernel('Transpose', backendName).kernelFunc;
-  } catch {
-    return; // that backend's package is not loaded
-  }
-  if (original === undefined || transpose === undefined) return;
-  const plain = original.kernelFunc;
-  tf.unregisterKernel('BatchMatMul', backendName);
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const { inputs, backend, attrs } = args as unknown as {
-        inputs: { a: tf.TensorInfo; b: tf.TensorInfo };
-        backend: tf.KernelBackend;
-        attrs: { transposeA: boolean; transposeB: boolean };
-      };
-      if (!attrs.transposeA && !attrs.transposeB) return plain(args);
-      const temporaries: tf.TensorInfo[] = [];
-      const a = attrs.transposeA ? transposeLastTwo(transpose, inputs.a, backend) : inputs.a;
-      if (attrs.transposeA) temporaries.push(a);
-      const b = attrs.transposeB ? transposeLastTwo(transpose, inputs.b, backend) : inputs.b;
-      if (attrs.transposeB) temporaries.push(b);
-      try {
-        return plain({
-          ...args,
-          inputs: { a, b },
-          attrs: { ...attrs, transposeA: false, transposeB: false },
-        });
-      } finally {
-        for (const t of temporaries) backend.disposeData(t.dataId);
-      }
-    },
-  });
-  originals.set(backendName, original);
+function install(key: string, kernel: FastKernel): void {
+  const original = tf.getKernel(kernel.kernelName, kernel.backendName);
+  if (kernel.replaces !== (original !== undefined)) return; // backend not loaded, or a clash
+  const kernelFunc = kernel.make();
+  if (kernelFunc === undefined) return;
+  if (original !== undefined) tf.unregisterKernel(kernel.kernelName, kernel.backendName);
+  tf.registerKernel({ ...original, ...kernel, kernelFunc });
+  replaced.set(key, original ?? null);
 }
 
-function uninstall(backendName: string): void {
-  const original = originals.get(backendName);
-  if (original === undefined) return;
-  tf.unregisterKernel('BatchMatMul', backendName);
-  tf.registerKernel(original);
-  originals.delete(backendName);
+function uninstall(key: string): void {
+  const original = replaced.get(key);
+  const [backendName, kernelName] = key.split('/') as [string, string];
+  tf.unregisterKernel(kernelName, backendName);
+  if (original) tf.registerKernel(original);
+  replaced.delete(key);
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show } from '../core/errors';
+import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
 
 /**
  * The optimizers denselab knows by name, each with Keras' defaults:
@@ -157,7 +158,7 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
     case 'momentum':
       return new DisposingMomentumOptimizer(lr, h.momentum ?? 0.9);
     case 'rmsprop':
-      return tf.train.rmsprop(lr, h.rho, 0, h.epsilon);
+      return new FastRMSPropOptimizer(lr, h.rho, 0, h.epsilon);
     case 'adam':
       return tf.train.adam(lr, h.beta1, h.beta2, h.epsilon);
     case 'adamax':
