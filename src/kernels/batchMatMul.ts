@@ -6,6 +6,7 @@
  * useFastKernels.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { cpuParts, scratchMemory, valuesOf } from './cpuBackend';
 import { gemmOn } from './gemm';
 import { offsetOf, wasmMemoryOf, wasmParts } from './wasmBackend';
 
@@ -132,8 +133,6 @@ export function wasmGemmBatchMatMul(plain: KernelFunc): KernelFunc {
   };
 }
 
-let cpuScratch: WebAssembly.Memory | undefined;
-
 /**
  * cpu's BatchMatMul for unbatched float32 products, transposed or not: the operands are copied
  * (transposed where asked) into a scratch WebAssembly memory for denselab's SIMD product, which
@@ -141,11 +140,8 @@ let cpuScratch: WebAssembly.Memory | undefined;
  */
 export function cpuGemmBatchMatMul(plain: KernelFunc): KernelFunc {
   return (args) => {
-    const { inputs, attrs, backend } = args as unknown as MatMulArgs;
-    const parts = backend as unknown as {
-      data: { get(id: tf.DataId): { values?: unknown } | undefined };
-      makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-    };
+    const { inputs, attrs } = args as unknown as MatMulArgs;
+    const parts = cpuParts(args.backend);
     const untransposed = plainOperands({
       ...(args as unknown as MatMulArgs),
       attrs: { transposeA: false, transposeB: false },
@@ -154,25 +150,18 @@ export function cpuGemmBatchMatMul(plain: KernelFunc): KernelFunc {
         b: attrs.transposeB ? swapped(inputs.b) : inputs.b,
       },
     });
-    const aValues = parts.data?.get(inputs.a.dataId)?.values;
-    const bValues = parts.data?.get(inputs.b.dataId)?.values;
-    if (
-      untransposed === undefined ||
-      !(aValues instanceof Float32Array) ||
-      !(bValues instanceof Float32Array) ||
-      typeof parts.makeTensorInfo !== 'function'
-    ) {
+    if (parts === undefined || untransposed === undefined) return plain(args);
+    const aValues = valuesOf(parts, inputs.a);
+    const bValues = valuesOf(parts, inputs.b);
+    if (!(aValues instanceof Float32Array) || !(bValues instanceof Float32Array)) {
       return plain(args);
     }
     const { m, k, n } = untransposed;
-    const bytes = 4 * (m * k + k * n + m * n);
-    cpuScratch ??= new WebAssembly.Memory({ initial: 1 });
-    const pages = Math.ceil(bytes / 65536) - cpuScratch.buffer.byteLength / 65536;
-    if (pages > 0) cpuScratch.grow(pages);
-    const heap = new Float32Array(cpuScratch.buffer);
+    const memory = scratchMemory(4 * (m * k + k * n + m * n));
+    const heap = new Float32Array(memory.buffer);
     copyInto(heap, 0, aValues, m, k, attrs.transposeA);
     copyInto(heap, m * k, bValues, k, n, attrs.transposeB);
-    gemmOn(cpuScratch)(0, 4 * m * k, 4 * (m * k + k * n), m, k, n);
+    gemmOn(memory)(0, 4 * m * k, 4 * (m * k + k * n), m, k, n);
     const c = heap.slice(m * k + k * n, m * k + k * n + m * n);
     return parts.makeTensorInfo(outShape(untransposed), 'float32', c);
   };

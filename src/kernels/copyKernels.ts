@@ -6,6 +6,7 @@
  * and other cases go to tfjs' kernels. Internal: installed by useFastKernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { cpuParts, valuesOf } from './cpuBackend';
 import { COPY_BYTES, heap, offsetOf, wasmParts } from './wasmBackend';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -109,18 +110,11 @@ export function cpuGather(original: KernelFunc): KernelFunc {
       axis: number | number[];
       batchDims: number;
     };
-    const backend = args.backend as unknown as {
-      data?: { get(id: tf.DataId): { values?: unknown } | undefined };
-      makeTensorInfo?(
-        shape: number[],
-        dtype: tf.DataType,
-        values: tf.backend_util.TypedArray,
-      ): tf.TensorInfo;
-    };
-    const values = backend.data?.get(x.dataId)?.values;
-    const picks = backend.data?.get(indices.dataId)?.values;
+    const backend = cpuParts(args.backend);
+    const values = backend && valuesOf(backend, x);
+    const picks = backend && valuesOf(backend, indices);
     if (
-      typeof backend.makeTensorInfo !== 'function' ||
+      backend === undefined ||
       !(
         values instanceof Float32Array ||
         values instanceof Int32Array ||

@@ -6,6 +6,7 @@
  * Internal: installed by useFastKernels, used by the optimizer createOptimizer makes.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { cpuParts, scratchMemory, valuesOf } from './cpuBackend';
 import { offsetOf, wasmMemoryOf, wasmParts } from './wasmBackend';
 import { encodeModule, F32, I32, op, V128, type WasmFunction } from './wasmCode';
 
@@ -121,22 +122,11 @@ function rmspropOn(memory: WebAssembly.Memory): RMSPropFn {
   return fn;
 }
 
-/** The parts of tfjs' cpu backend the kernel uses. */
-interface CpuBackendParts {
-  data: { get(dataId: tf.DataId): { values?: unknown } | undefined };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
-function isCpuBackend(backend: unknown): boolean {
-  const parts = backend as Partial<CpuBackendParts>;
-  return typeof parts.makeTensorInfo === 'function' && typeof parts.data?.get === 'function';
-}
-
 /** Whether the kernel can run on `backend` (tfjs' wasm or cpu backend, with WebAssembly SIMD). */
 export function rmspropUpdateRuns(backendName: string, backend: unknown): boolean {
   if (!hasWasmSimd()) return false;
   if (backendName === 'wasm') return wasmMemoryOf(backend) !== undefined;
-  if (backendName === 'cpu') return isCpuBackend(backend);
+  if (backendName === 'cpu') return cpuParts(backend) !== undefined;
   return false;
 }
 
@@ -159,7 +149,7 @@ function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** The wasm backend's kernel: works in place in the backend's own memory. */
+/** The wasm backend's kernel: reads and writes the backend's own memory, without copies. */
 export function rmspropUpdateWasm(args: {
   inputs: tf.NamedTensorInfoMap;
   backend: unknown;
@@ -188,30 +178,27 @@ export function rmspropUpdateWasm(args: {
   return outs;
 }
 
-let cpuScratch: WebAssembly.Memory | undefined;
-
-/** The cpu backend's kernel: copies into a scratch WebAssembly memory and back. */
+/** The cpu backend's kernel: copies into the scratch WebAssembly memory and back. */
 export function rmspropUpdateCpu(args: {
   inputs: tf.NamedTensorInfoMap;
   backend: unknown;
   attrs?: tf.NamedAttrMap;
 }): tf.TensorInfo[] {
   const { value, gradient, meanSquare, moment } = args.inputs as unknown as UpdateInputs;
-  const backend = args.backend as CpuBackendParts;
+  const backend = cpuParts(args.backend);
+  if (backend === undefined) throw new Error(`${RMSPROP_UPDATE}: not tfjs' cpu backend`);
   const n = sizeOf(value.shape);
   const bytes = n * 4;
-  const needed = Math.ceil((7 * bytes + 64) / 65536);
-  cpuScratch ??= new WebAssembly.Memory({ initial: 1 });
-  const have = cpuScratch.buffer.byteLength / 65536;
-  if (have < needed) cpuScratch.grow(needed - have);
-  const heap = new Float32Array(cpuScratch.buffer);
+  const memory = scratchMemory(7 * bytes);
+  const heap = new Float32Array(memory.buffer);
   [value, gradient, meanSquare, moment].forEach((t, i) => {
-    const values = backend.data.get(t.dataId)?.values;
-    if (!(values instanceof Float32Array))
+    const values = valuesOf(backend, t);
+    if (!(values instanceof Float32Array)) {
       throw new Error(`${RMSPROP_UPDATE}: expected float32 data`);
+    }
     heap.set(values, i * n);
   });
-  rmspropOn(cpuScratch)(
+  rmspropOn(memory)(
     0,
     bytes,
     2 * bytes,

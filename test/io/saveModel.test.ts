@@ -21,7 +21,9 @@ import {
   ModelFileError,
   saveModel,
   toCategorical,
+  useFastKernels,
 } from '../../src';
+import { FastRMSPropOptimizer } from '../../src/optim/FastRMSPropOptimizer';
 
 let root: string;
 beforeAll(() => {
@@ -143,6 +145,7 @@ describe('saveModel and loadModel in Node', () => {
   });
 
   it('saves optimizer state when asked: training resumes with the same history as an uninterrupted run', async () => {
+    useFastKernels(true); // the fused RMSprop before saving and after loading
     const x = tf.randomUniform([64, 6], 0, 1, 'float32', 9);
     const y = toCategorical(
       Array.from({ length: 64 }, (_, i) => (i * 7) % 3),
@@ -166,6 +169,7 @@ describe('saveModel and loadModel in Node', () => {
     first.dispose();
 
     const resumed = await loadModel(dir);
+    expect(resumed.optimizer).toBeInstanceOf(FastRMSPropOptimizer);
     const part2 = await fitClassifier(resumed, { x, y }, { ...opts, epochs: 3, initialEpoch: 1 });
     expect([...part1.history.loss, ...part2.history.loss]).toEqual(whole.history.loss);
     expect(part2.epoch).toEqual([1, 2]);
@@ -173,6 +177,7 @@ describe('saveModel and loadModel in Node', () => {
     tf.dispose([x, y]);
     straight.dispose();
     resumed.dispose();
+    useFastKernels(false);
   });
 
   it('replaces an existing folder only when asked, atomically, leaving no temporary folder', async () => {
