@@ -12,6 +12,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import {
@@ -52,16 +53,30 @@ function prepare(): {
   return { warm, timed, dispose: () => tf.dispose([x, y, ...warm, ...timed]) };
 }
 
+/** The notes' model the way a TF.js user writes it: tfjs-layers and tfjs' own RMSprop. */
+function plainModel(): tfl.Sequential {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [784], units: 512, activation: 'relu' }),
+      tfl.layers.dense({ units: 512, activation: 'relu' }),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({
+    optimizer: tf.train.rmsprop(0.001, 0.9, 0, 1e-7),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  return model;
+}
+
 /** ms per step of `train` over the timed batches, after it ran over the warm-up batches. */
 async function timeTrainer(
-  train: (
-    model: ReturnType<typeof buildDenseClassifier>,
-    x: tf.Tensor,
-    y: tf.Tensor,
-  ) => Promise<unknown>,
+  build: () => tfl.LayersModel,
+  train: (model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor) => Promise<unknown>,
 ): Promise<number> {
   const data = prepare();
-  const model = buildDenseClassifier({ seed: 1 }); // the same model for every trainer
+  const model = build();
   await train(model, ...data.warm);
   const t0 = performance.now();
   await train(model, ...data.timed);
@@ -72,10 +87,17 @@ async function timeTrainer(
 }
 
 const timeDenselab = (): Promise<number> =>
-  timeTrainer((model, x, y) => fitClassifier(model, { x, y }, { epochs: 1, seed: 1, verbose: 0 }));
+  timeTrainer(
+    () => buildDenseClassifier({ seed: 1 }),
+    (model, x, y) => fitClassifier(model, { x, y }, { epochs: 1, seed: 1, verbose: 0 }),
+  );
 // ... and the way tfjs users train it today.
 const timePlainFit = (): Promise<number> =>
-  timeTrainer((model, x, y) => model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 }));
+  timeTrainer(plainModel, (model, x, y) =>
+    model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 }),
+  );
+
+let torchInfo = '';
 
 /** Runs the PyTorch peer with the first Python that has torch (Debian's python3-torch lives in /usr/bin/python3). */
 function timeTorch(): number | string {
@@ -94,7 +116,13 @@ function timeTorch(): number | string {
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
-      return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { msPerStep: number }).msPerStep;
+      const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+        msPerStep: number;
+        threads: number;
+        torch: string;
+      };
+      torchInfo = `CPU, torch ${result.torch}, ${result.threads} thread${result.threads === 1 ? '' : 's'}`;
+      return result.msPerStep;
     } catch (err) {
       const text = String((err as { stderr?: string }).stderr ?? (err as Error).message);
       reason = /No module named 'torch'/.test(text)
@@ -108,7 +136,7 @@ function timeTorch(): number | string {
 }
 
 const row = (name: string, ms: number, ref?: number): string =>
-  `  ${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms/step ${((batch * 1000) / ms).toFixed(0).padStart(6)} samples/s${ref === undefined ? '' : `   plain/denselab ${(ref / ms).toFixed(2)}x`}`;
+  `  ${name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms/step ${((batch * 1000) / ms).toFixed(0).padStart(6)} samples/s${ref === undefined ? '' : `   plain/denselab ${(ref / ms).toFixed(2)}x`}`;
 
 console.log(
   `MNIST step, notes' model, batch ${batch}, RMSprop: ${warmup} warm-up + ${steps} timed steps`,
@@ -121,16 +149,18 @@ for (const backend of ['wasm', 'cpu']) {
   await tf.setBackend(backend);
   useFastKernels(true);
   const denselab = await timeDenselab();
+  const plainFast = await timePlainFit(); // the kernels alone, under tfjs' own fit and RMSprop
   useFastKernels(false);
   const plain = await timePlainFit();
   results[`denselab ${backend}`] = denselab;
   results[`plain ${backend}`] = plain;
   console.log(row(`denselab fitClassifier, ${backend}`, denselab, plain));
+  console.log(row(`model.fit after useFastKernels(), ${backend}`, plainFast, plain));
   console.log(row(`plain tfjs-layers model.fit, ${backend}`, plain));
 }
 const torch = timeTorch();
 if (typeof torch === 'number') {
-  console.log(row('PyTorch (CPU), the peer', torch));
+  console.log(row(`PyTorch peer (${torchInfo})`, torch));
   console.log(
     `\n  denselab wasm / PyTorch: ${((results['denselab wasm'] ?? NaN) / torch).toFixed(2)}x the time`,
   );
