@@ -265,6 +265,22 @@ async function start(name: BackendName): Promise<Outcome> {
 }
 
 /** Warns once when tfjs packages disagree in version or two tfjs-core copies are loaded. */
+/** The folders of the tfjs-core that denselab and tfjs-layers load, when they differ (Node). */
+async function coreCopies(): Promise<string[]> {
+  if (!isNode()) return [];
+  try {
+    const { createRequire } = await import('node:module');
+    const path = await import('node:path');
+    const ours = createRequire(import.meta.url);
+    const core = ours.resolve('@tensorflow/tfjs-core/package.json');
+    const layers = createRequire(ours.resolve('@tensorflow/tfjs-layers/package.json'));
+    const theirs = layers.resolve('@tensorflow/tfjs-core/package.json');
+    return core === theirs ? [] : [path.dirname(core), path.dirname(theirs)];
+  } catch {
+    return []; // bundled, or an install layout that resolution cannot see into
+  }
+}
+
 async function warnAboutCopies(): Promise<void> {
   if (warnedCopies) return;
   const problems: string[] = [];
@@ -291,11 +307,13 @@ async function warnAboutCopies(): Promise<void> {
         .join(', ')}`,
     );
   }
-  // tfjs-layers built against another copy of tfjs-core makes tensors of another class.
-  const probe = tfl.initializers.zeros().apply([1]);
-  if (!(probe instanceof tf.Tensor))
-    problems.push('tfjs-layers uses a different copy of tfjs-core than this app');
-  probe.dispose();
+  // A second installed copy of tfjs-core (npm nests one under a package whose version range
+  // the top one does not fit). tfjs makes instanceof work across copies, so only the files
+  // tell: where tfjs-layers finds tfjs-core against where denselab does (Node only).
+  const copies = await coreCopies();
+  if (copies.length > 1) {
+    problems.push(`two copies of @tensorflow/tfjs-core are installed: ${copies.join(' and ')}`);
+  }
   if (problems.length > 0) {
     warnedCopies = true;
     console.warn(

@@ -34,10 +34,14 @@ npm install --no-audit --no-fund --prefer-offline --loglevel=error \
   "@tensorflow/tfjs-backend-webgpu@$tfjs" "typescript@$ts"
 test ! -e node_modules/webgpu  # the optional peer is not installed here
 
-esm=$(node esm.mjs 2>/dev/null)
+esm=$(node esm.mjs 2>"$work/esm.err")
 echo "$esm"
-cjs=$(node cjs.cjs 2>/dev/null)
+cjs=$(node cjs.cjs 2>"$work/cjs.err")
 echo "$cjs"
+if grep -h "tfjs packages do not match" "$work/esm.err" "$work/cjs.err"; then
+  echo "selectBackend warned about tfjs copies in a clean install" >&2
+  exit 1
+fi
 node -e '
   const esm = JSON.parse(process.argv[1]), cjs = JSON.parse(process.argv[2]);
   const ok = (c, m) => { if (!c) { console.error("consumer check failed: " + m); process.exit(1); } };
@@ -46,6 +50,21 @@ node -e '
   ok(Number.isFinite(esm.loss) && esm.loss === cjs.loss, "ESM and CJS train to the same finite loss");
   ok(esm.tensors === 0 && cjs.tensors === 0, "no tensor is left behind");
 ' "$esm" "$cjs"
+
+# A second copy of tfjs-core under tfjs-layers: selectBackend must say so, once.
+nested=node_modules/@tensorflow/tfjs-layers/node_modules/@tensorflow
+mkdir -p "$nested"
+cp -r node_modules/@tensorflow/tfjs-core "$nested/"
+node copies.mjs 2>"$work/copies.err" >/dev/null
+warnings=$(grep -c "two copies of @tensorflow/tfjs-core are installed" "$work/copies.err" || true)
+if [ "$warnings" != 1 ]; then
+  echo "expected one warning about the second tfjs-core copy, got $warnings:" >&2
+  cat "$work/copies.err" >&2
+  exit 1
+fi
+echo "a second tfjs-core copy: warned once"
+rm -rf node_modules/@tensorflow/tfjs-layers/node_modules
+
 npx tsc -p tsconfig.node16.json
 npx tsc -p tsconfig.bundler.json
 echo "consumer project: ESM, CJS, node16 and bundler types all fine"
