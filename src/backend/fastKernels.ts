@@ -85,8 +85,13 @@ const replaced = new Map<string, tf.KernelConfig | null>();
  * - On wasm, `BatchMatMul` with a transposed operand (every Dense layer's backward pass)
  *   rearranges the product so that XNNPACK computes it, instead of tfjs 4.22's plain loop.
  * - On wasm and cpu, the RMSprop optimizer that {@link createOptimizer} (and so
- *   {@link buildDenseClassifier}) makes updates each variable in one WebAssembly SIMD pass
- *   instead of about 14 elementwise kernels, with the same float32 arithmetic.
+ *   {@link buildDenseClassifier} and {@link loadModel}) makes updates each variable in one
+ *   WebAssembly SIMD pass instead of about 14 elementwise kernels, with the same float32
+ *   arithmetic.
+ * - Matrix products without XNNPACK's packing of fresh weights on wasm (short products only,
+ *   and only where XNNPACK runs on one thread), and instead of JavaScript loops on cpu.
+ * - `slice` (wasm) and `gather` (wasm, cpu) copy only what they take; tfjs' wasm `slice`
+ *   reads its whole input back first.
  *
  * Together they make a training step of the notes' model several times faster than a plain
  * tfjs `model.fit` (see the benchmarks page). Turning them off restores tfjs' kernels; other

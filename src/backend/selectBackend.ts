@@ -43,7 +43,7 @@ export interface SelectBackendOptions {
   wasmPaths?: string;
   /**
    * Install denselab's faster kernels (see {@link useFastKernels}): same results, faster
-   * training on wasm. Default true; false restores tfjs' own kernels.
+   * training on wasm and cpu. Default true; false restores tfjs' own kernels.
    */
   fastKernels?: boolean;
 }

@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { cpuParts, scratchMemory, valuesOf } from './cpuBackend';
 import { gemmOn } from './gemm';
-import { offsetOf, wasmMemoryOf, wasmParts } from './wasmBackend';
+import { offsetOf, wasmMemoryOf, wasmParts, xnnpackThreads } from './wasmBackend';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 
@@ -113,7 +113,9 @@ export function wasmGemmBatchMatMul(plain: KernelFunc): KernelFunc {
     const o = plainOperands(args as unknown as MatMulArgs);
     const backend = wasmParts(args.backend);
     const memory = wasmMemoryOf(args.backend);
+    // With the threaded build XNNPACK has several cores; this product has one.
     if (o === undefined || backend === undefined || memory === undefined) return plain(args);
+    if (xnnpackThreads(backend) > 1) return plain(args);
     const known = seenByXnnpack.has(o.b.dataId);
     if (known || o.m > GEMM_MAX_ROWS) {
       seenByXnnpack.add(o.b.dataId);

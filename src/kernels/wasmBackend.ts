@@ -7,7 +7,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 export interface WasmBackendParts {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array; asm?: { memory?: unknown }; wasmExports?: { memory?: unknown } };
+  wasm: {
+    HEAPU8: Uint8Array;
+    asm?: { memory?: unknown };
+    wasmExports?: { memory?: unknown };
+    tfjs?: { getThreadsCount?: () => number };
+  };
 }
 
 /** The backend as WasmBackendParts, or undefined when it does not look like tfjs' wasm backend. */
@@ -43,4 +48,13 @@ export const COPY_BYTES: Partial<Record<tf.DataType, number>> = { float32: 4, in
 /** The current heap (read it after every allocation: growing memory replaces the buffer). */
 export function heap(backend: WasmBackendParts): Uint8Array {
   return backend.wasm.HEAPU8;
+}
+
+/**
+ * How many threads tfjs' wasm build runs XNNPACK on: 1 in Node and in pages that are not
+ * cross-origin isolated, more with the threaded build.
+ */
+export function xnnpackThreads(backend: WasmBackendParts): number {
+  const count = backend.wasm.tfjs?.getThreadsCount?.();
+  return typeof count === 'number' && count > 0 ? count : 1;
 }

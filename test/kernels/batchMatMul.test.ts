@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useFastKernels } from '../../src';
 import { GEMM_MAX_ROWS } from '../../src/kernels/batchMatMul';
+import { wasmParts, xnnpackThreads } from '../../src/kernels/wasmBackend';
 
 afterAll(async () => {
   useFastKernels(false);
@@ -57,6 +58,13 @@ const CASES: [string, number[], number[]][] = [
   ['batched', [3, 5, 6], [3, 6, 4]],
   ['broadcast batch', [1, 5, 6], [4, 6, 2]],
 ];
+
+describe('which product runs', () => {
+  it("Node's tfjs wasm runs XNNPACK on one thread (with more, it keeps every product)", async () => {
+    await tf.setBackend('wasm');
+    expect(xnnpackThreads(wasmParts(tf.backend())!)).toBe(1);
+  });
+});
 
 for (const backend of ['wasm', 'cpu']) {
   describe(`BatchMatMul on ${backend} with denselab's kernels`, () => {
