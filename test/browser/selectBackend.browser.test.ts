@@ -12,6 +12,7 @@ const outDir = join(root, '.tmp', 'browser-select');
 interface Outcome {
   selection?: BackendSelection;
   losses?: number[];
+  kernels?: string[];
   error?: string;
 }
 
@@ -55,6 +56,23 @@ describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
       expect(['webgl', 'wasm']).toContain(s.backend);
       expect(r.losses).toHaveLength(3);
       expect(r.losses!.every(Number.isFinite)).toBe(true);
+    });
+
+    it("on wasm, denselab's kernels run in the browser build too and train to tfjs' losses", async () => {
+      const query = 'prefer=wasm&optimizer=rmsprop&profile=1';
+      const [fast, plain] = [await run([], `${query}&fast=1`), await run([], `${query}&fast=0`)];
+      expect(fast.error).toBeUndefined();
+      expect(plain.error).toBeUndefined();
+      expect(fast.selection!.backend).toBe('wasm');
+      expect(fast.selection!.fastKernels).toEqual(['wasm', 'cpu']);
+      expect(plain.selection!.fastKernels).toEqual([]);
+      // The fused RMSprop found the wasm heap of the browser build.
+      expect(fast.kernels).toContain('DenselabRMSPropUpdate');
+      expect(plain.kernels).not.toContain('DenselabRMSPropUpdate');
+      expect(fast.losses).toHaveLength(3);
+      fast.losses!.forEach((l, i) =>
+        expect(Math.abs(l - plain.losses![i]!) / plain.losses![i]!).toBeLessThan(1e-5),
+      );
     });
 
     it('with --enable-unsafe-webgpu and software allowed: picks webgpu and trains', async () => {
