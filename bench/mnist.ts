@@ -1,6 +1,7 @@
 /**
  * The MNIST training step of the notes' model (784-512-512-10, batch 32, RMSprop), side by side
- * in one run: denselab's fitClassifier and a plain tfjs-layers model.fit on wasm and cpu, and the
+ * in one run: denselab's fitClassifier and a plain tfjs-layers model.fit on wasm and cpu (and
+ * webgpu when a hardware adapter is there), and the
  * PyTorch peer when Python and torch are there. Same images, same steps, timed after warm-up.
  *
  *   npm run bench            (all benchmarks)
@@ -21,6 +22,8 @@ import {
   flattenImages,
   loadMnist,
   normalize,
+  releaseBackend,
+  selectBackend,
   toCategorical,
   useFastKernels,
 } from 'denselab';
@@ -145,7 +148,12 @@ console.log(
   `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, tfjs ${tf.version_core}\n`,
 );
 const results: Record<string, number> = {};
-for (const backend of ['wasm', 'cpu']) {
+// WebGPU when a real (hardware) adapter is there; a software one would only measure the CPU.
+const backends = ['wasm', 'cpu'];
+const gpu = await selectBackend({ prefer: ['webgpu', 'cpu'], envVar: false, fastKernels: false });
+if (gpu.backend === 'webgpu') backends.unshift('webgpu');
+else console.log(`  webgpu: ${gpu.attempts[0]?.reason ?? 'not tried'}; timing wasm and cpu\n`);
+for (const backend of backends) {
   await tf.setBackend(backend);
   useFastKernels(true);
   const denselab = await timeDenselab();
@@ -155,9 +163,12 @@ for (const backend of ['wasm', 'cpu']) {
   results[`denselab ${backend}`] = denselab;
   results[`plain ${backend}`] = plain;
   console.log(row(`denselab fitClassifier, ${backend}`, denselab, plain));
-  console.log(row(`model.fit after useFastKernels(), ${backend}`, plainFast, plain));
+  if (backend !== 'webgpu') {
+    console.log(row(`model.fit after useFastKernels(), ${backend}`, plainFast, plain));
+  }
   console.log(row(`plain tfjs-layers model.fit, ${backend}`, plain));
 }
+releaseBackend();
 const torch = timeTorch();
 if (typeof torch === 'number') {
   console.log(row(`PyTorch peer (${torchInfo})`, torch));
