@@ -1,8 +1,8 @@
 /**
  * The MNIST training step of the notes' model (784-512-512-10, batch 32, RMSprop), side by side
  * in one run: denselab's fitClassifier and a plain tfjs-layers model.fit on wasm and cpu (and
- * webgpu when a hardware adapter is there), and the
- * PyTorch peer when Python and torch are there. Same images, same steps, timed after warm-up.
+ * webgpu when a hardware adapter is there), and the PyTorch peer when Python and torch are
+ * there. Same images, same steps, timed after warm-up.
  *
  *   npm run bench            (all benchmarks)
  *   npx tsx bench/mnist.ts --steps 200
