@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOptimizer, useFastKernels } from '../../src';
 import { FastRMSPropOptimizer } from '../../src/optim/FastRMSPropOptimizer';
@@ -97,6 +98,45 @@ for (const backend of ['wasm', 'cpu']) {
 }
 
 describe('FastRMSPropOptimizer', () => {
+  it("trains a plain tfjs-layers model.fit to exactly tfjs RMSprop's losses", async () => {
+    await tf.setBackend('wasm');
+    useFastKernels(true);
+    const losses = async (optimizer: tf.Optimizer) => {
+      const model = tfl.sequential({
+        layers: [
+          tfl.layers.dense({
+            inputShape: [6],
+            units: 8,
+            activation: 'relu',
+            kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+          }),
+          tfl.layers.dense({
+            units: 3,
+            activation: 'softmax',
+            kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+          }),
+        ],
+      });
+      model.compile({ optimizer, loss: 'categoricalCrossentropy' });
+      const x = tf.randomUniform([40, 6], 0, 1, 'float32', 4);
+      const y = tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: 40 }, (_, i) => i % 3),
+          'int32',
+        ),
+        3,
+      );
+      const h = await model.fit(x, y, { epochs: 3, batchSize: 10, shuffle: false, verbose: 0 });
+      tf.dispose([x, y]);
+      model.dispose();
+      optimizer.dispose();
+      return h.history['loss'];
+    };
+    const fast = await losses(createOptimizer('rmsprop', 0.01));
+    expect(fast).toEqual(await losses(tf.train.rmsprop(0.01, 0.9, 0, 1e-7)));
+    expect(fast).toHaveLength(3);
+  });
+
   it("leaves centered RMSprop to tfjs' code, and momentum follows tfjs' formula", async () => {
     await tf.setBackend('wasm');
     useFastKernels(true);
