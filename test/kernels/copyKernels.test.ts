@@ -62,6 +62,32 @@ const shapeAndSlice = fc
   );
 
 describe('Slice on wasm', () => {
+  // First in the file, while the heap is still small.
+  it('copies right when making the output grows the wasm heap (the old views go stale)', () => {
+    useFastKernels(true);
+    const wasm = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm;
+    // An input at least as big as the heap: its copy cannot fit in what is left.
+    const cols = 2048;
+    const rows = Math.max(8192, Math.ceil(wasm.HEAPU8.buffer.byteLength / 4 / cols));
+    const value = (i: number) => i % 1_000_003; // exact in float32
+    const values = new Float32Array(rows * cols);
+    for (let i = 0; i < values.length; i++) values[i] = value(i);
+    const x = tf.tensor2d(values, [rows, cols]);
+    const before = wasm.HEAPU8.buffer.byteLength;
+    const s = tf.slice(x, [1, 0], [rows - 1, cols]);
+    expect(wasm.HEAPU8.buffer.byteLength).toBeGreaterThan(before); // it did grow
+    const g = tf.gather(x, tf.tensor1d([rows - 1, 0, 5], 'int32'));
+    const sv = s.dataSync();
+    expect([sv[0], sv[cols], sv[sv.length - 1]]).toEqual(
+      [cols, 2 * cols, rows * cols - 1].map(value),
+    );
+    const gv = g.dataSync();
+    expect([gv[0], gv[cols], gv[2 * cols + 1]]).toEqual(
+      [(rows - 1) * cols, 0, 5 * cols + 1].map(value),
+    );
+    tf.dispose([x, s, g]);
+  });
+
   it('gives what tfjs gives for any shape, begin, size and dtype (300 random cases)', () => {
     fc.assert(
       fc.property(shapeAndSlice, ([shape, begin, size, dtype]) => {
