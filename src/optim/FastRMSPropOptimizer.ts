@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  RMSPROP_UPDATE,
-  rmspropUpdateRuns,
-  type RMSPropUpdateAttrs,
-} from '../kernels/rmspropUpdate';
+import { RMSPROP_UPDATE, type RMSPropUpdateAttrs } from '../kernels/rmspropUpdate';
+import { canFuse, gradientEntries, runUpdate, slot, type Slot } from './fusedUpdate';
 
 /** tfjs' RMSPropOptimizer state, private in its types; read here to keep one set of slots. */
 interface RMSPropState {
-  accumulatedMeanSquares: { originalName: string; variable: tf.Variable }[];
-  accumulatedMoments: { originalName: string; variable: tf.Variable }[];
+  accumulatedMeanSquares: Slot[];
+  accumulatedMoments: Slot[];
   centered: boolean;
 }
 
@@ -21,26 +18,13 @@ interface RMSPropState {
  */
 export class FastRMSPropOptimizer extends tf.RMSPropOptimizer {
   override applyGradients(
-    variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[],
+    variableGradients: Parameters<tf.RMSPropOptimizer['applyGradients']>[0],
   ): void {
     const state = this as unknown as RMSPropState;
-    const engine = tf.engine();
-    const backendName = tf.getBackend();
-    const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
-      ? variableGradients.map((g) => [g.name, g.tensor])
-      : Object.entries(variableGradients);
+    const entries = gradientEntries(variableGradients);
     if (
       state.centered ||
-      !Array.isArray(state.accumulatedMeanSquares) ||
-      !Array.isArray(state.accumulatedMoments) ||
-      tf.getKernel(RMSPROP_UPDATE, backendName) === undefined ||
-      !rmspropUpdateRuns(backendName, engine.backend) ||
-      !entries.every(([name, gradient], i) =>
-        fusable(engine.registeredVariables[name], gradient, [
-          state.accumulatedMeanSquares[i]?.variable,
-          state.accumulatedMoments[i]?.variable,
-        ]),
-      )
+      !canFuse(RMSPROP_UPDATE, entries, [state.accumulatedMeanSquares, state.accumulatedMoments])
     ) {
       super.applyGradients(variableGradients);
       return;
@@ -52,44 +36,16 @@ export class FastRMSPropOptimizer extends tf.RMSPropOptimizer {
       epsilon: this.epsilon,
     };
     entries.forEach(([name, gradient], i) => {
-      const value = engine.registeredVariables[name] as tf.Variable;
-      state.accumulatedMeanSquares[i] ??= {
-        originalName: `${name}/rms`,
-        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-      };
-      state.accumulatedMoments[i] ??= {
-        originalName: `${name}/momentum`,
-        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-      };
+      const meanSquare = slot(state.accumulatedMeanSquares, i, name, 'rms');
+      const moment = slot(state.accumulatedMoments, i, name, 'momentum');
       if (gradient == null) return;
-      const meanSquare = state.accumulatedMeanSquares[i].variable;
-      const moment = state.accumulatedMoments[i].variable;
-      const [newValue, newMeanSquare, newMoment] = engine.runKernel<tf.Tensor[]>(
-        RMSPROP_UPDATE,
-        { value, gradient, meanSquare, moment },
-        attrs as unknown as tf.NamedAttrMap,
-      ) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      meanSquare.assign(newMeanSquare);
-      moment.assign(newMoment);
-      value.assign(newValue);
-      tf.dispose([newValue, newMeanSquare, newMoment]);
+      const value = tf.engine().registeredVariables[name] as tf.Variable;
+      runUpdate(RMSPROP_UPDATE, { value, gradient, meanSquare, moment }, attrs, [
+        value,
+        meanSquare,
+        moment,
+      ]);
     });
     this.incrementIterations();
   }
-}
-
-/** A float32 variable whose gradient (if any) and existing slots are float32 of its shape. */
-function fusable(
-  value: tf.Variable | undefined,
-  gradient: tf.Tensor | undefined,
-  slots: (tf.Variable | undefined)[],
-): boolean {
-  if (value === undefined || value.dtype !== 'float32') return false;
-  return [gradient, ...slots].every(
-    (t) =>
-      t == null ||
-      (t.dtype === 'float32' &&
-        t.shape.length === value.shape.length &&
-        t.shape.every((d, k) => d === value.shape[k])),
-  );
 }
