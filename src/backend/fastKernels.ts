@@ -5,6 +5,7 @@ import {
   untransposedBatchMatMul,
   wasmGemmBatchMatMul,
 } from '../kernels/batchMatMul';
+import { ADAM_UPDATE, adamUpdateCpu, adamUpdateWasm } from '../kernels/adamUpdate';
 import { cpuGather, wasmGather, wasmSlice } from '../kernels/copyKernels';
 import {
   hasWasmSimd,
@@ -63,14 +64,18 @@ const KERNELS: FastKernel[] = [
       return original && wrap(original);
     },
   })),
-  ...[
-    ['wasm', rmspropUpdateWasm],
-    ['cpu', rmspropUpdateCpu],
-  ].map(([backendName, kernelFunc]): FastKernel => ({
-    kernelName: RMSPROP_UPDATE,
-    backendName: backendName as string,
+  ...(
+    [
+      [RMSPROP_UPDATE, 'wasm', rmspropUpdateWasm],
+      [RMSPROP_UPDATE, 'cpu', rmspropUpdateCpu],
+      [ADAM_UPDATE, 'wasm', adamUpdateWasm],
+      [ADAM_UPDATE, 'cpu', adamUpdateCpu],
+    ] as const
+  ).map(([kernelName, backendName, kernelFunc]): FastKernel => ({
+    kernelName,
+    backendName,
     replaces: false,
-    make: () => (hasWasmSimd() ? (kernelFunc as tf.KernelConfig['kernelFunc']) : undefined),
+    make: () => (hasWasmSimd() ? kernelFunc : undefined),
   })),
 ];
 
@@ -84,10 +89,10 @@ const replaced = new Map<string, tf.KernelConfig | null>();
  *
  * - On wasm, `BatchMatMul` with a transposed operand (every Dense layer's backward pass)
  *   rearranges the product so that XNNPACK computes it, instead of tfjs 4.22's plain loop.
- * - On wasm and cpu, the RMSprop optimizer that {@link createOptimizer} (and so
- *   {@link buildDenseClassifier} and {@link loadModel}) makes updates each variable in one
- *   WebAssembly SIMD pass instead of about 14 elementwise kernels, with the same float32
- *   arithmetic.
+ * - On wasm and cpu, the RMSprop and Adam optimizers that {@link createOptimizer} (and so
+ *   {@link buildDenseClassifier} and {@link loadModel}) makes update each variable in one
+ *   WebAssembly SIMD pass instead of about 15 elementwise kernels, with the same float32
+ *   arithmetic (bit-identical results).
  * - Matrix products without XNNPACK's packing of fresh weights on wasm (short products only,
  *   and only where XNNPACK runs on one thread), and instead of JavaScript loops on cpu.
  * - `slice` (wasm) and `gather` (wasm, cpu) copy only what they take; tfjs' wasm `slice`

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show } from '../core/errors';
+import { FastAdamOptimizer } from './FastAdamOptimizer';
 import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
 
 /**
@@ -160,7 +161,7 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
     case 'rmsprop':
       return new FastRMSPropOptimizer(lr, h.rho, 0, h.epsilon);
     case 'adam':
-      return tf.train.adam(lr, h.beta1, h.beta2, h.epsilon);
+      return new FastAdamOptimizer(lr, h.beta1 ?? 0.9, h.beta2 ?? 0.999, h.epsilon);
     case 'adamax':
       return tf.train.adamax(lr, h.beta1, h.beta2, h.epsilon);
     case 'adagrad':
