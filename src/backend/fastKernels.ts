@@ -7,12 +7,8 @@ import {
 } from '../kernels/batchMatMul';
 import { ADAM_UPDATE, adamUpdateCpu, adamUpdateWasm } from '../kernels/adamUpdate';
 import { cpuGather, wasmGather, wasmSlice } from '../kernels/copyKernels';
-import {
-  hasWasmSimd,
-  RMSPROP_UPDATE,
-  rmspropUpdateCpu,
-  rmspropUpdateWasm,
-} from '../kernels/rmspropUpdate';
+import { RMSPROP_UPDATE, rmspropUpdateCpu, rmspropUpdateWasm } from '../kernels/rmspropUpdate';
+import { hasWasmSimd } from '../kernels/wasmCode';
 
 /** One of denselab's kernels: for a backend, replacing tfjs' kernel or adding a new one. */
 interface FastKernel {

@@ -1,9 +1,10 @@
 /**
- * BatchMatMul for tfjs' wasm backend without its slow transposed path. tfjs 4.22 hands only
- * untransposed products to XNNPACK; with `transposeA` or `transposeB` (every Dense layer's
- * backward pass) it runs a plain loop 10 to 20 times slower. This kernel rearranges the product
- * so that XNNPACK always gets it, with the fewest elements moved. Internal: installed by
- * useFastKernels.
+ * BatchMatMul for tfjs' wasm and cpu backends. On wasm, tfjs 4.22 hands only untransposed
+ * products to XNNPACK (with `transposeA` or `transposeB`, every Dense layer's backward pass, it
+ * runs a plain loop 10 to 20 times slower), and XNNPACK repacks B for every new B (the weights,
+ * after every training step). The wasm kernel rearranges transposed products for XNNPACK and
+ * sends short products with a new B to denselab's SIMD product; the cpu kernel replaces tfjs'
+ * JavaScript loops with that product. Internal: installed by useFastKernels.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { cpuParts, scratchMemory, valuesOf } from './cpuBackend';
@@ -112,16 +113,13 @@ export function wasmGemmBatchMatMul(plain: KernelFunc): KernelFunc {
   return (args) => {
     const o = plainOperands(args as unknown as MatMulArgs);
     const backend = wasmParts(args.backend);
-    const memory = wasmMemoryOf(args.backend);
-    // With the threaded build XNNPACK has several cores; this product has one.
+    const memory = wasmMemoryOf(backend);
     if (o === undefined || backend === undefined || memory === undefined) return plain(args);
+    // With the threaded build XNNPACK has several cores; this product has one.
     if (xnnpackThreads(backend) > 1) return plain(args);
     const known = seenByXnnpack.has(o.b.dataId);
-    if (known || o.m > GEMM_MAX_ROWS) {
-      seenByXnnpack.add(o.b.dataId);
-      return plain(args);
-    }
-    seenByXnnpack.add(o.b.dataId); // XNNPACK packs it if it comes again
+    seenByXnnpack.add(o.b.dataId); // from its second time on, XNNPACK's packed copy wins
+    if (known || o.m > GEMM_MAX_ROWS) return plain(args);
     const out = backend.makeOutput(outShape(o), 'float32');
     gemmOn(memory)(
       offsetOf(backend, o.a),

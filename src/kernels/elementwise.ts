@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { cpuParts, scratchMemory, valuesOf } from './cpuBackend';
 import { offsetOf, wasmMemoryOf, wasmParts } from './wasmBackend';
-import { encodeModule, F32, I32, op, V128, type WasmFunction } from './wasmCode';
+import { F32, I32, instantiateOn, op, V128, type WasmFunction } from './wasmCode';
 
 type Code = (number[] | readonly number[])[];
 
@@ -117,10 +117,7 @@ function runnable(fn: WasmFunction, memory: WebAssembly.Memory): Fn {
   if (byName === undefined) compiled.set(memory, (byName = new Map<string, Fn>()));
   let run = byName.get(fn.name);
   if (run === undefined) {
-    const shared =
-      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(encodeModule([fn], shared));
-    run = new WebAssembly.Instance(module, { env: { memory } }).exports[fn.name] as Fn;
+    run = instantiateOn([fn], memory)[fn.name] as Fn;
     byName.set(fn.name, run);
   }
   return run;

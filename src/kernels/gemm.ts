@@ -4,7 +4,7 @@
  * a[i,1] b[1,j] + ..., each product and sum rounded to float32 (no fused multiply-add), so
  * every tile gives the same bits as the naive loop. Internal: used by the BatchMatMul kernels.
  */
-import { encodeModule, F32, I32, op, V128, type WasmFunction } from './wasmCode';
+import { F32, I32, instantiateOn, op, V128, type WasmFunction } from './wasmCode';
 
 type Code = (number[] | readonly number[])[];
 
@@ -154,14 +154,7 @@ const compiled = new WeakMap<WebAssembly.Memory, Gemm>();
 export function gemmOn(memory: WebAssembly.Memory): Gemm {
   let gemm = compiled.get(memory);
   if (gemm !== undefined) return gemm;
-  const shared =
-    typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const exports = new WebAssembly.Instance(
-    new WebAssembly.Module(encodeModule(FUNCTIONS, shared)),
-    {
-      env: { memory },
-    },
-  ).exports;
+  const exports = instantiateOn(FUNCTIONS, memory);
   const [main, mainRowTail, mainColTail, cornerTail, scalar] = FUNCTIONS.map(
     (f) => exports[f.name] as Tile,
   ) as [Tile, Tile, Tile, Tile, Tile];
@@ -177,9 +170,4 @@ export function gemmOn(memory: WebAssembly.Memory): Gemm {
   };
   compiled.set(memory, gemm);
   return gemm;
-}
-
-/** Whether this engine runs the SIMD product (it validates the module). */
-export function gemmRuns(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(encodeModule(FUNCTIONS, false));
 }

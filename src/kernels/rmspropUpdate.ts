@@ -6,7 +6,6 @@
  * identical. Internal: installed by useFastKernels, used by FastRMSPropOptimizer.
  */
 import { elementwiseFunction, onCpu, onWasm, type UpdateKernel } from './elementwise';
-import { encodeModule } from './wasmCode';
 
 /** The kernel's name in tfjs' registry. */
 export const RMSPROP_UPDATE = 'DenselabRMSPropUpdate';
@@ -61,12 +60,3 @@ const KERNEL: UpdateKernel<RMSPropUpdateAttrs> = {
 export const rmspropUpdateWasm = onWasm(KERNEL);
 /** The kernel on tfjs' cpu backend. */
 export const rmspropUpdateCpu = onCpu(KERNEL);
-
-let simdSupport: boolean | undefined;
-
-/** Whether this JavaScript engine runs WebAssembly SIMD. */
-export function hasWasmSimd(): boolean {
-  simdSupport ??=
-    typeof WebAssembly === 'object' && WebAssembly.validate(encodeModule([RMSPROP], false));
-  return simdSupport;
-}

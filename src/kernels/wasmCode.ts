@@ -124,3 +124,39 @@ export function encodeModule(
     ...section(10, [...uleb(bodies.length), ...bodies.flat()]),
   ]);
 }
+
+/**
+ * The module of `functions` instantiated on `memory` (declared shared when it is), for the
+ * exports by name.
+ */
+export function instantiateOn(
+  functions: WasmFunction[],
+  memory: WebAssembly.Memory,
+): WebAssembly.Exports {
+  const shared =
+    typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const module = new WebAssembly.Module(encodeModule(functions, shared));
+  return new WebAssembly.Instance(module, { env: { memory } }).exports;
+}
+
+let simdSupport: boolean | undefined;
+
+/** Whether this JavaScript engine runs WebAssembly SIMD (it validates a one-splat module). */
+export function hasWasmSimd(): boolean {
+  simdSupport ??=
+    typeof WebAssembly === 'object' &&
+    WebAssembly.validate(
+      encodeModule(
+        [
+          {
+            name: 'splat',
+            params: [F32],
+            locals: [V128],
+            body: [op.get(0), op.f32x4Splat, op.set(1)],
+          },
+        ],
+        false,
+      ),
+    );
+  return simdSupport;
+}

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { encodeModule, I32, op, sleb, uleb } from '../../src/kernels/wasmCode';
+import {
+  encodeModule,
+  hasWasmSimd,
+  I32,
+  instantiateOn,
+  op,
+  sleb,
+  uleb,
+} from '../../src/kernels/wasmCode';
 
 describe('the WebAssembly encoder', () => {
   it('writes LEB128 as the spec examples', () => {
@@ -47,5 +55,13 @@ describe('the WebAssembly encoder', () => {
     expect(
       () => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: plain } }),
     ).toThrow();
+    // instantiateOn declares whichever the memory it is given needs.
+    const f = { name: 'f', params: [], locals: [], body: [] };
+    expect(typeof instantiateOn([f], shared)['f']).toBe('function');
+    expect(typeof instantiateOn([f], plain)['f']).toBe('function');
+  });
+
+  it('finds WebAssembly SIMD in Node 20, so the kernels install here', () => {
+    expect(hasWasmSimd()).toBe(true);
   });
 });
