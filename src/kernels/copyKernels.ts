@@ -1,9 +1,10 @@
 /**
- * Slice and GatherV2 for tfjs' wasm backend, copying only the bytes asked for. tfjs 4.22's
- * wasm Slice reads its whole input back (a copy of all of it) to take any part: 32 rows of
- * MNIST's 60,000 cost 125 ms. Its Gather costs about 1 ms whatever the size. Both do
- * exactly what tfjs' kernels do otherwise (same values, shapes and range errors); strings
- * and other cases go to tfjs' kernels. Internal: installed by useFastKernels.
+ * Slice (wasm) and GatherV2 (wasm, cpu), copying only the bytes asked for. tfjs 4.22's wasm
+ * Slice reads its whole input back (a copy of all of it) to take any part: 32 rows of MNIST's
+ * 60,000 cost 125 ms. Its wasm Gather costs about 1 ms whatever the size, and its cpu Gather
+ * computes every element's position. These do exactly what tfjs' kernels do (same values,
+ * shapes and range errors); strings and other cases go to tfjs' kernels. Internal: installed
+ * by useFastKernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { cpuParts, valuesOf } from './cpuBackend';
@@ -55,38 +56,43 @@ export function wasmSlice(original: KernelFunc): KernelFunc {
   };
 }
 
+/** The rows gathered along axis 0 without batch dimensions, or undefined for other gathers. */
+function gatheredRows(args: KernelArgs): number | undefined {
+  const x = args.inputs['x'] as tf.TensorInfo;
+  const indices = args.inputs['indices'] as tf.TensorInfo;
+  const { axis, batchDims } = args.attrs as unknown as {
+    axis: number | number[];
+    batchDims?: number;
+  };
+  if (indices.dtype !== 'int32' || (batchDims ?? 0) !== 0 || x.shape.length === 0) {
+    return undefined;
+  }
+  return tf.util.parseAxisParam(axis, x.shape)[0] === 0 ? x.shape[0] : undefined;
+}
+
+/** tfjs' own range check and message. */
+function checkIndices(picks: Int32Array, rows: number): void {
+  for (const i of picks) {
+    if (i < 0 || i > rows - 1) {
+      throw new Error(`GatherV2: the index value ${i} is not in [0, ${rows - 1}]`);
+    }
+  }
+}
+
 /** GatherV2 on wasm along axis 0 without batch dimensions: one copy per index. */
 export function wasmGather(original: KernelFunc): KernelFunc {
   return (args: KernelArgs) => {
     const backend = wasmParts(args.backend);
     const x = args.inputs['x'] as tf.TensorInfo;
     const indices = args.inputs['indices'] as tf.TensorInfo;
-    const { axis, batchDims } = args.attrs as unknown as {
-      axis: number | number[];
-      batchDims: number;
-    };
     const bytes = COPY_BYTES[x.dtype];
-    if (
-      backend === undefined ||
-      bytes === undefined ||
-      indices.dtype !== 'int32' ||
-      (batchDims ?? 0) !== 0 ||
-      x.shape.length === 0 ||
-      tf.util.parseAxisParam(axis, x.shape)[0] !== 0
-    ) {
-      return original(args);
-    }
+    const rows = gatheredRows(args);
+    if (backend === undefined || bytes === undefined || rows === undefined) return original(args);
     const count = tf.util.sizeFromShape(indices.shape);
-    const rows = x.shape[0] as number;
     // Copy the indices out before makeOutput can grow (and so detach) the heap.
     const at = offsetOf(backend, indices);
     const picks = new Int32Array(heap(backend).buffer, at, count).slice();
-    for (const i of picks) {
-      // tfjs' own check and message.
-      if (i < 0 || i > rows - 1) {
-        throw new Error(`GatherV2: the index value ${i} is not in [0, ${rows - 1}]`);
-      }
-    }
+    checkIndices(picks, rows);
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     const row = tf.util.sizeFromShape(x.shape.slice(1)) * bytes;
     if (row * count === 0) return out;
@@ -106,33 +112,23 @@ export function cpuGather(original: KernelFunc): KernelFunc {
   return (args: KernelArgs) => {
     const x = args.inputs['x'] as tf.TensorInfo;
     const indices = args.inputs['indices'] as tf.TensorInfo;
-    const { axis, batchDims } = args.attrs as unknown as {
-      axis: number | number[];
-      batchDims: number;
-    };
     const backend = cpuParts(args.backend);
     const values = backend && valuesOf(backend, x);
     const picks = backend && valuesOf(backend, indices);
+    const rows = gatheredRows(args);
     if (
       backend === undefined ||
+      rows === undefined ||
       !(
         values instanceof Float32Array ||
         values instanceof Int32Array ||
         values instanceof Uint8Array
       ) ||
-      !(picks instanceof Int32Array) ||
-      (batchDims ?? 0) !== 0 ||
-      x.shape.length === 0 ||
-      tf.util.parseAxisParam(axis, x.shape)[0] !== 0
+      !(picks instanceof Int32Array)
     ) {
       return original(args);
     }
-    const rows = x.shape[0] as number;
-    for (const i of picks) {
-      if (i < 0 || i > rows - 1) {
-        throw new Error(`GatherV2: the index value ${i} is not in [0, ${rows - 1}]`);
-      }
-    }
+    checkIndices(picks, rows);
     const row = tf.util.sizeFromShape(x.shape.slice(1));
     const out = new (values.constructor as Float32ArrayConstructor)(picks.length * row);
     picks.forEach((i, k) => out.set(values.subarray(i * row, (i + 1) * row), k * row));
