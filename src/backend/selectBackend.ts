@@ -2,7 +2,7 @@ import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
-import { rangeError, show } from '../core/errors';
+import { rangeError, show, typeError } from '../core/errors';
 import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } from './types';
 import { useFastKernels } from './fastKernels';
 import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
@@ -74,7 +74,7 @@ let releaseWebGpu: (() => void) | undefined;
  * @param options - preference order, software adapters, the forcing variable, wasm paths
  * @returns the chosen backend, every attempt with its reason, and the adapter
  * @throws Error when no backend starts, or a forced backend does not; RangeError for an unknown
- *   backend name
+ *   backend name; TypeError for an option of the wrong type (before any backend is touched)
  *
  * @example
  * ```ts
@@ -87,6 +87,25 @@ let releaseWebGpu: (() => void) | undefined;
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
   const fn = 'selectBackend';
+  // Every option is checked before any backend is touched.
+  for (const key of ['allowSoftwareAdapter', 'fastKernels'] as const) {
+    const value: unknown = options[key];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw typeError(fn, `${key} is ${show(value)}; expected true or false`);
+    }
+  }
+  const envOption: unknown = options.envVar;
+  if (
+    envOption !== undefined &&
+    envOption !== false &&
+    (typeof envOption !== 'string' || envOption === '')
+  ) {
+    throw typeError(fn, `envVar is ${show(envOption)}; expected a variable name or false`);
+  }
+  const paths: unknown = options.wasmPaths;
+  if (paths !== undefined && typeof paths !== 'string') {
+    throw typeError(fn, `wasmPaths is ${show(paths)}; expected a URL prefix string`);
+  }
   const platform = isNode() ? 'node' : 'browser';
   const envVar = options.envVar ?? 'DENSELAB_BACKEND';
   const forcedValue =

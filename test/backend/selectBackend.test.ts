@@ -74,6 +74,28 @@ describe('selectBackend in this process', () => {
     );
     delete process.env.DENSELAB_TEST_BACKEND;
   });
+
+  it('rejects options of the wrong type before touching any backend or kernel', async () => {
+    const backend = tf.getBackend();
+    const kernel = tf.getKernel('BatchMatMul', 'cpu');
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ fastKernels: 'yes' }, /^selectBackend: fastKernels is "yes"; expected true or false/],
+      [
+        { allowSoftwareAdapter: 1 },
+        /^selectBackend: allowSoftwareAdapter is 1; expected true or false/,
+      ],
+      [{ envVar: 42 }, /^selectBackend: envVar is 42; expected a variable name or false/],
+      [{ envVar: '' }, /^selectBackend: envVar is ""; expected a variable name or false/],
+      [{ wasmPaths: 3 }, /^selectBackend: wasmPaths is 3; expected a URL prefix string/],
+    ];
+    for (const [options, message] of cases) {
+      await expect(selectBackend({ prefer: ['cpu'], ...options } as never)).rejects.toThrow(
+        message,
+      );
+    }
+    expect(tf.getBackend()).toBe(backend);
+    expect(tf.getKernel('BatchMatMul', 'cpu')).toBe(kernel);
+  });
 });
 
 describe('selectBackend in a fresh Node process', () => {
