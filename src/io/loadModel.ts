@@ -1,11 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
 import { show, typeError } from '../core/errors';
 import { ModelFileError } from './ModelFileError';
 import { ownOptimizer } from '../model/ownOptimizer';
-import { FastAdamOptimizer } from '../optim/FastAdamOptimizer';
-import { FastRMSPropOptimizer } from '../optim/FastRMSPropOptimizer';
+import { toFusedOptimizer } from '../optim/toFusedOptimizer';
 import { folderLoadHandler } from './nodeFolder';
 import { hasScheme } from './scheme';
 
@@ -77,43 +76,9 @@ export async function loadModel(source: string | URL | tf.io.IOHandler): Promise
     );
   } // An optimizer restored from the training config belongs to this model alone.
   if (model.optimizer != null) {
-    await useFastOptimizer(model);
+    // tfjs restores RMSprop and Adam as its own classes: resume with the fused ones.
+    model.optimizer = await toFusedOptimizer(model.optimizer);
     ownOptimizer(model);
   }
   return model;
-}
-
-/**
- * tfjs restores a saved RMSprop or Adam as its own class; denselab's subclass (one fused kernel
- * a variable) takes over its state, so that resumed training is as fast as the first run.
- */
-async function useFastOptimizer(model: tfl.LayersModel): Promise<void> {
-  const restored = model.optimizer;
-  let fast: tf.Optimizer;
-  if (restored instanceof FastRMSPropOptimizer || restored instanceof FastAdamOptimizer) return;
-  if (restored instanceof tf.RMSPropOptimizer) {
-    const c = restored.getConfig() as Record<string, number | boolean>;
-    if (c['centered'] === true) return;
-    fast = new FastRMSPropOptimizer(
-      c['learningRate'] as number,
-      c['decay'] as number,
-      c['momentum'] as number,
-      c['epsilon'] as number,
-    );
-  } else if (restored instanceof tf.AdamOptimizer) {
-    const c = restored.getConfig() as Record<string, number>;
-    fast = new FastAdamOptimizer(
-      c['learningRate'] as number,
-      c['beta1'] as number,
-      c['beta2'] as number,
-      c['epsilon'],
-    );
-  } else {
-    return;
-  }
-  const state = await restored.getWeights(); // [iterations scalar (new), ...slot variables]
-  await fast.setWeights(state); // new variables over the same data
-  state[0]?.tensor.dispose();
-  restored.dispose();
-  model.optimizer = fast;
 }

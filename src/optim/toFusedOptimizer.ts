@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { FastAdamOptimizer } from './FastAdamOptimizer';
+import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
+
+/** tfjs' optimizer classes and denselab's fused subclass of each. */
+const FUSED = [
+  [tf.RMSPropOptimizer, FastRMSPropOptimizer],
+  [tf.AdamOptimizer, FastAdamOptimizer],
+] as const;
+
+/**
+ * The fused counterpart of a tfjs RMSprop or Adam (as `loadLayersModel` restores them), holding
+ * its state (the same slot data and step count); the original is disposed. Anything else,
+ * and an optimizer that is fused already, comes back as it is. Internal: used by loadModel.
+ */
+export async function toFusedOptimizer(optimizer: tf.Optimizer): Promise<tf.Optimizer> {
+  for (const [base, fused] of FUSED) {
+    if (!(optimizer instanceof base) || optimizer instanceof fused) continue;
+    const fast = fused.fromConfig(fused, optimizer.getConfig()) as tf.Optimizer;
+    const state = await optimizer.getWeights(); // [iterations scalar (new), ...slot variables]
+    await fast.setWeights(state); // new variables over the same data
+    state[0]?.tensor.dispose();
+    optimizer.dispose();
+    return fast;
+  }
+  return optimizer;
+}
