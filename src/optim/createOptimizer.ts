@@ -135,6 +135,10 @@ export function resolveHyperparameters(
  * Creates a tfjs optimizer by name with Keras' defaults (see {@link OptimizerName}), or with
  * another learning rate. The caller owns it: `dispose()` it when training is over.
  *
+ * `'rmsprop'` and `'adam'` are tfjs' classes whose update runs as one fused kernel per
+ * variable where {@link useFastKernels} has installed it (wasm and cpu), with the same results
+ * bit for bit; they save and load as tfjs' RMSProp and Adam.
+ *
  * @param name - one of {@link OPTIMIZER_NAMES}
  * @param learningRate - overrides Keras' default learning rate
  * @returns a new `tf.Optimizer`
