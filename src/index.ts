@@ -7,6 +7,7 @@ export type { Line, LossHistory, NdArray, NumericInput, TypedArray } from './cor
 export { flattenImages, type FlattenImagesOptions } from './data/flattenImages';
 export { normalize, type NormalizeOptions } from './data/normalize';
 export { toCategorical } from './data/toCategorical';
+export { LIMITS } from './core/limits';
 export { readIdx, type IdxArray, type IdxTag } from './data/readIdx';
 export { writeIdx, type WriteIdxOptions } from './data/writeIdx';
 export { IdxFormatError, type IdxErrorCode } from './data/IdxFormatError';
@@ -44,15 +45,16 @@ export {
   type DenseActivation,
   type DenseClassifierOptions,
 } from './model/buildDenseClassifier';
-export {
-  fitClassifier,
-  type BatchLogs,
-  type ClassifierCallbacks,
-  type ClassifierHistory,
-  type ClassifierTraining,
-  type EpochLogs,
-  type FitClassifierOptions,
-} from './model/fitClassifier';
+export { fitClassifier } from './model/fitClassifier';
+export type {
+  BatchLogs,
+  ClassifierCallbacks,
+  ClassifierHistory,
+  ClassifierTraining,
+  EpochLogs,
+  FitClassifierOptions,
+  TrainingPath,
+} from './model/fitTypes';
 export {
   evaluateClassifier,
   type ClassifierScores,

@@ -2,3 +2,26 @@
 export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
+
+/**
+ * Lets the event loop run (timers, input, rendering) and resumes as soon as it has: a
+ * setImmediate in Node, a message to itself in browsers (setTimeout(0) waits 4 ms once nested).
+ */
+export function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') {
+    const immediate = g.setImmediate;
+    return new Promise((resolve) => void immediate(resolve));
+  }
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

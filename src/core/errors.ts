@@ -13,6 +13,8 @@ export function show(value: unknown): string {
     return `[${head}${value.length > 8 ? ', ...' : ''}]`;
   }
   if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function')
+    return value.name === '' ? 'a function' : `function ${value.name}`;
   if (typeof value === 'object') {
     const name = (value as { constructor?: { name?: string } }).constructor?.name;
     return name ?? 'object';

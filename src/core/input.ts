@@ -1,4 +1,4 @@
-import { getBackend, type Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from './errors';
 import type { NdArray, TypedArray } from './types';
 
@@ -6,13 +6,13 @@ import type { NdArray, TypedArray } from './types';
  * True for a tfjs tensor. Duck-typed rather than `instanceof`, so that a tensor made by another
  * copy of tfjs-core is still recognised (and then reported by tfjs itself if the copies clash).
  */
-export function isTensor(x: unknown): x is Tensor {
+export function isTensor(x: unknown): x is tf.Tensor {
   return (
     typeof x === 'object' &&
     x !== null &&
-    typeof (x as Tensor).dataSync === 'function' &&
-    Array.isArray((x as Tensor).shape) &&
-    typeof (x as Tensor).dtype === 'string'
+    typeof (x as tf.Tensor).dataSync === 'function' &&
+    Array.isArray((x as tf.Tensor).shape) &&
+    typeof (x as tf.Tensor).dtype === 'string'
   );
 }
 
@@ -103,7 +103,7 @@ export function copyFor(
  * `tensor.dataSync()` with a clear error where a backend cannot read synchronously: tfjs'
  * WebGPU backend (refused outright), or any backend whose read fails.
  */
-export function readSync(fn: string, t: Tensor): ArrayLike<number> {
+export function readSync(fn: string, t: tf.Tensor): ArrayLike<number> {
   if (backendName() === 'webgpu') {
     // tfjs' WebGPU readSync needs OffscreenCanvas (absent in Node) and gave zeros in headless
     // Chromium on SwiftShader: refuse rather than compute on wrong values.
@@ -132,8 +132,25 @@ export async function readValuesAsync(fn: string, x: unknown, what: string): Pro
 
 function backendName(): string {
   try {
-    return getBackend();
+    return tf.getBackend();
   } catch {
     return 'current';
+  }
+}
+
+/**
+ * Makes sure tfjs has a backend ready before `fn` makes a tensor; otherwise throws an error in
+ * denselab's words that names `selectBackend()` (tfjs' own says "No backend found in
+ * registry"). Starts a registered backend that starts synchronously, as tfjs would.
+ */
+export function requireBackend(fn: string): void {
+  try {
+    tf.backend();
+  } catch (err) {
+    throw new Error(
+      `${fn}: no TensorFlow.js backend is ready (${(err as Error).message}); call ` +
+        '`await selectBackend()` from denselab first, or import a backend such as ' +
+        "'@tensorflow/tfjs-backend-cpu' and `await tf.ready()`",
+    );
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from '../core/errors';
-import { checkNdArray, copyFor, isNdArray, isTensor } from '../core/input';
+import { checkNdArray, copyFor, isNdArray, isTensor, requireBackend } from '../core/input';
+import { checkOptions, oneOf } from '../core/validate';
 import type { NdArray } from '../core/types';
 
 /**
@@ -55,10 +56,7 @@ export function flattenImages(
   options: FlattenImagesOptions = {},
 ): tf.Tensor2D {
   const fn = 'flattenImages';
-  const { dtype } = options;
-  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'int32') {
-    throw typeError(fn, `dtype is ${show(dtype)}; expected 'float32' or 'int32'`);
-  }
+  const { dtype } = checkOptions(fn, options, { dtype: oneOf(['float32', 'int32']) });
   if (isTensor(images)) {
     if (images.isDisposed) throw typeError(fn, 'images is a disposed tensor');
     const shape = checkRank(fn, images.shape);
@@ -72,6 +70,7 @@ export function flattenImages(
     const shape = checkRank(fn, images.shape);
     const isFloat = images.data instanceof Float32Array || images.data instanceof Float64Array;
     const target = dtype ?? (isFloat ? 'float32' : 'int32');
+    requireBackend(fn);
     return tf.tensor2d(copyFor(images.data, target), shape, target);
   }
   throw typeError(

@@ -1,5 +1,6 @@
 import { isNode } from '../core/env';
-import { rangeError, show, typeError } from '../core/errors';
+import { show, typeError } from '../core/errors';
+import { checkOptions, func, integer, type Check } from '../core/validate';
 import type { NdArray } from '../core/types';
 import { readIdx } from './readIdx';
 
@@ -104,37 +105,31 @@ type Reader = (name: string) => Promise<Uint8Array | undefined>;
  */
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistData> {
   const fn = 'loadMnist';
-  const trainLimit = checkLimit('trainLimit', options.trainLimit);
-  const testLimit = checkLimit('testLimit', options.testLimit);
-  const { source } = options;
-  if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) {
-    throw typeError(fn, `source is ${show(source)}; expected a folder path or a URL`);
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw typeError(
-      fn,
-      `fetch is ${show(options.fetch)}; expected a function like globalThis.fetch`,
-    );
-  }
-  const reader = await makeReader(source, options.fetch);
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
-    reader(FILES.trainImages),
-    reader(FILES.trainLabels),
-    reader(FILES.testImages),
-    reader(FILES.testLabels),
-  ]);
+  const { source, trainLimit, testLimit, fetch } = checkOptions(fn, options, {
+    source: pathOrUrl,
+    trainLimit: integer({ min: 0 }),
+    testLimit: integer({ min: 0 }),
+    fetch: func<typeof globalThis.fetch>('a function like globalThis.fetch'),
+  });
+  const reader = await makeReader(source, fetch);
+  // Read all four at once, but report a failure in the files' order, whichever came first.
+  const settled = await Promise.allSettled(Object.values(FILES).map((name) => reader(name)));
+  const files = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+  const [trainImages, trainLabels, testImages, testLabels] = files;
   return {
     train: split('train', trainImages, trainLabels, trainLimit),
     test: split('test', testImages, testLabels, testLimit),
   };
 }
 
-function checkLimit(name: string, value: number | undefined): number | undefined {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) {
-    throw rangeError('loadMnist', `${name} is ${show(value)}; expected an integer >= 0`);
-  }
-  return value;
-}
+/** A folder path or a URL. */
+const pathOrUrl: Check<string | URL> = (fn, path, value) => {
+  if (typeof value === 'string' || value instanceof URL) return value;
+  throw typeError(fn, `${path} is ${show(value)}; expected a folder path or a URL`);
+};
 
 function split(
   name: 'train' | 'test',

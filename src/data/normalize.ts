@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from '../core/errors';
-import { isTensor, readSync, readValues } from '../core/input';
+import { isTensor, readSync, readValues, requireBackend } from '../core/input';
+import { checkOptions, finite } from '../core/validate';
 import type { NumericInput } from '../core/types';
 
 /**
@@ -53,13 +54,11 @@ export interface NormalizeOptions {
  */
 export function normalize(x: NumericInput, options: NormalizeOptions = {}): tf.Tensor {
   const fn = 'normalize';
-  const { max } = options;
-  if (max !== undefined && (typeof max !== 'number' || !Number.isFinite(max) || max <= 0)) {
-    throw rangeError(fn, `max is ${show(max)}; expected a positive finite number`);
-  }
+  const { max } = checkOptions(fn, options, { max: finite({ min: 0, exclusiveMin: true }) });
   if (isTensor(x)) return normalizeTensor(x, max);
   const { values, shape } = readValues(fn, x, 'x');
   const scale = checkValues(values, max);
+  requireBackend(fn);
   const out = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = (values[i] as number) / scale;
   return tf.tensor(out, shape, 'float32');

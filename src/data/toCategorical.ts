@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show } from '../core/errors';
-import { readValues } from '../core/input';
+import { readValues, requireBackend } from '../core/input';
+import { LIMITS } from '../core/limits';
+import { integer } from '../core/validate';
 import type { NumericInput } from '../core/types';
 
 /**
@@ -11,7 +13,8 @@ import type { NumericInput } from '../core/types';
  *
  * Stricter than Keras, which wraps negative labels around and can fail late: negative,
  * fractional, NaN or infinite labels, labels `>= numClasses`, empty input and a `numClasses`
- * that is not an integer >= 1 are errors that name the first offending value and its index.
+ * that is not an integer in [1, {@link LIMITS}.maxClasses] are errors that name the first
+ * offending value and its index, raised before anything is allocated.
  *
  * @param labels - a tensor, an NdArray (such as `loadMnist()`'s labels), a typed array or an
  *   array of numbers
@@ -33,12 +36,10 @@ import type { NumericInput } from '../core/types';
  */
 export function toCategorical(labels: NumericInput, numClasses?: number): tf.Tensor {
   const fn = 'toCategorical';
-  if (
-    numClasses !== undefined &&
-    (typeof numClasses !== 'number' || !Number.isInteger(numClasses) || numClasses < 1)
-  ) {
-    throw rangeError(fn, `numClasses is ${show(numClasses)}; expected an integer >= 1`);
-  }
+  const classes =
+    numClasses === undefined
+      ? undefined
+      : integer({ min: 1, max: LIMITS.maxClasses })(fn, 'numClasses', numClasses);
   const { values, shape } = readValues(fn, labels, 'labels');
   if (values.length === 0) {
     throw rangeError(
@@ -46,33 +47,44 @@ export function toCategorical(labels: NumericInput, numClasses?: number): tf.Ten
       `labels is empty (shape [${shape.join(', ')}]); expected at least one label`,
     );
   }
+  const maxLabel = checkLabels(fn, values, classes);
+  const count = classes ?? maxLabel + 1;
+  if (values.length * count > LIMITS.maxTensorElements) {
+    throw rangeError(
+      fn,
+      `${values.length} labels of ${count} classes make ${values.length * count} values; ` +
+        `expected at most ${LIMITS.maxTensorElements} (LIMITS.maxTensorElements)`,
+    );
+  }
+  requireBackend(fn);
+  const outShape = shape.length > 1 && shape[shape.length - 1] === 1 ? shape.slice(0, -1) : shape;
+  const out = new Float32Array(values.length * count);
+  for (let i = 0; i < values.length; i++) out[i * count + (values[i] as number)] = 1;
+  return tf.tensor(out, [...outShape, count], 'float32');
+}
+
+/** Checks every label (an integer in [0, classes), and at most LIMITS.maxClasses - 1); returns the largest. */
+function checkLabels(fn: string, values: ArrayLike<number>, classes: number | undefined): number {
+  const upper = classes ?? LIMITS.maxClasses;
+  const limit = ` in [0, ${upper})`;
   let maxLabel = 0;
-  const limit = numClasses === undefined ? '' : ` in [0, ${numClasses})`;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
+    if (Number.isInteger(v) && v >= 0 && v < upper) {
+      if (v > maxLabel) maxLabel = v;
+      continue;
+    }
+    const at = `label ${show(v)} at index ${i}`;
     if (!Number.isInteger(v)) {
-      throw rangeError(
-        fn,
-        `label ${show(v)} at index ${i} is not an integer; expected integers${limit}`,
-      );
+      throw rangeError(fn, `${at} is not an integer; expected integers${limit}`);
     }
-    if (v < 0) {
-      throw rangeError(
-        fn,
-        `label ${show(v)} at index ${i} is negative; expected integers${limit || ' >= 0'}`,
-      );
-    }
-    if (numClasses !== undefined && v >= numClasses) {
-      throw rangeError(
-        fn,
-        `label ${show(v)} at index ${i} is out of range for ${numClasses} classes; expected integers${limit}`,
-      );
-    }
-    if (v > maxLabel) maxLabel = v;
+    if (v < 0) throw rangeError(fn, `${at} is negative; expected integers${limit}`);
+    throw rangeError(
+      fn,
+      classes === undefined
+        ? `${at} is above LIMITS.maxClasses - 1 (${LIMITS.maxClasses - 1}); expected integers${limit}`
+        : `${at} is out of range for ${classes} classes; expected integers${limit}`,
+    );
   }
-  const classes = numClasses ?? maxLabel + 1;
-  const outShape = shape.length > 1 && shape[shape.length - 1] === 1 ? shape.slice(0, -1) : shape;
-  const out = new Float32Array(values.length * classes);
-  for (let i = 0; i < values.length; i++) out[i * classes + (values[i] as number)] = 1;
-  return tf.tensor(out, [...outShape, classes], 'float32');
+  return maxLabel;
 }

@@ -2,6 +2,7 @@ import { gzipSync } from 'fflate';
 import { show, typeError, rangeError } from '../core/errors';
 import type { NdArray, TypedArray } from '../core/types';
 import { IDX_SIZE, IDX_TYPE_CODE, dtypeOf } from './idxFormat';
+import { boolean, checkOptions } from '../core/validate';
 
 /**
  * Options of {@link writeIdx}.
@@ -42,6 +43,10 @@ export interface WriteIdxOptions {
  * ```
  */
 export function writeIdx(array: NdArray, options: WriteIdxOptions = {}): Uint8Array {
+  const { gzip } = checkOptions('writeIdx', options, { gzip: boolean });
+  if (typeof array !== 'object' || array === null) {
+    throw typeError('writeIdx', `array is ${show(array)}; expected an NdArray ({ data, shape })`);
+  }
   const { data, shape } = array;
   if (!isIdxTypedArray(data)) {
     throw typeError(
@@ -102,7 +107,7 @@ export function writeIdx(array: NdArray, options: WriteIdxOptions = {}): Uint8Ar
         break;
     }
   }
-  return options.gzip === true ? gzipSync(out) : out;
+  return gzip === true ? gzipSync(out) : out;
 }
 
 function isIdxTypedArray(data: unknown): data is TypedArray {

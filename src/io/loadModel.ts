@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
 import { show, typeError } from '../core/errors';
 import { ModelFileError } from './ModelFileError';
-import { ownOptimizer } from '../model/ownOptimizer';
+import { ownOptimizer } from '../internals/tfjsInternals';
 import { toFusedOptimizer } from '../optim/toFusedOptimizer';
 import { folderLoadHandler } from './nodeFolder';
 import { hasScheme } from './scheme';

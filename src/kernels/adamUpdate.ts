@@ -4,7 +4,13 @@
  * float32 operations, in the same order, as tfjs' AdamOptimizer, so the results are identical.
  * Internal: installed by useFastKernels, used by FastAdamOptimizer.
  */
-import { elementwiseFunction, onCpu, onWasm, type UpdateKernel } from './elementwise';
+import {
+  elementwiseFunction,
+  onCpu,
+  onWasm,
+  type ElementwiseSpec,
+  type UpdateKernel,
+} from './elementwise';
 
 /** The kernel's name in tfjs' registry. */
 export const ADAM_UPDATE = 'DenselabAdamUpdate';
@@ -24,7 +30,8 @@ const [VALUE, GRAD, M, V, NEW_VALUE, NEW_M, NEW_V] = [0, 1, 2, 3, 4, 5, 6] as co
 const [B1, C1, B2, C2, D1, D2, EPS, NEG_LR] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
 const [g, m, v] = [0, 1, 2] as const;
 
-const ADAM = elementwiseFunction({
+/** The update as a lane program: inputs value, gradient and slots; outputs the new ones. */
+export const ADAM_SPEC: ElementwiseSpec = {
   name: 'adam',
   pointers: 7,
   scalars: 8,
@@ -49,17 +56,18 @@ const ADAM = elementwiseFunction({
       ...L.load(VALUE), ...L.add,
     ]),
   ],
-});
+};
+
+const ADAM = elementwiseFunction(ADAM_SPEC);
 
 const f = Math.fround;
 
-const KERNEL: UpdateKernel<AdamUpdateAttrs> = {
-  kernelName: ADAM_UPDATE,
-  fn: ADAM,
-  inputs: ['value', 'gradient', 'firstMoment', 'secondMoment'],
-  outputs: 3,
-  // As tfjs: 1 - beta in float64 made float32; 1 - accBeta in float32 (accBeta is a tensor).
-  scalars: (a) => [
+/**
+ * The program's scalars, as tfjs makes them: 1 - beta in float64 made float32; 1 - accBeta in
+ * float32 (accBeta is a tensor).
+ */
+export function adamScalars(a: AdamUpdateAttrs): number[] {
+  return [
     f(a.beta1),
     f(1 - a.beta1),
     f(a.beta2),
@@ -68,7 +76,15 @@ const KERNEL: UpdateKernel<AdamUpdateAttrs> = {
     f(1 - f(a.accBeta2)),
     f(a.epsilon),
     f(-a.learningRate),
-  ],
+  ];
+}
+
+const KERNEL: UpdateKernel<AdamUpdateAttrs> = {
+  kernelName: ADAM_UPDATE,
+  fn: ADAM,
+  inputs: ['value', 'gradient', 'firstMoment', 'secondMoment'],
+  outputs: 3,
+  scalars: (a) => adamScalars(a),
 };
 
 /** The kernel on tfjs' wasm backend. */

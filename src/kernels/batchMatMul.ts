@@ -7,9 +7,10 @@
  * JavaScript loops with that product. Internal: installed by useFastKernels.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { cpuParts, scratchMemory, valuesOf } from './cpuBackend';
+import { cpuParts, valuesOf } from '../internals/tfjsInternals';
+import { scratchMemory } from './scratchMemory';
 import { gemmOn } from './gemm';
-import { offsetOf, wasmMemoryOf, wasmParts, xnnpackThreads } from './wasmBackend';
+import { offsetOf, wasmMemoryOf, wasmParts, xnnpackThreads } from '../internals/tfjsInternals';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 

@@ -7,8 +7,8 @@
  * by useFastKernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { cpuParts, valuesOf } from './cpuBackend';
-import { COPY_BYTES, heap, offsetOf, wasmParts } from './wasmBackend';
+import { cpuParts, valuesOf } from '../internals/tfjsInternals';
+import { COPY_BYTES, heap, offsetOf, wasmParts } from '../internals/tfjsInternals';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];

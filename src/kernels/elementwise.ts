@@ -6,8 +6,9 @@
  * Internal: the optimizers' fused updates are built on it.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { cpuParts, scratchMemory, valuesOf } from './cpuBackend';
-import { offsetOf, wasmMemoryOf, wasmParts } from './wasmBackend';
+import { cpuParts, valuesOf } from '../internals/tfjsInternals';
+import { scratchMemory } from './scratchMemory';
+import { offsetOf, wasmMemoryOf, wasmParts } from '../internals/tfjsInternals';
 import { F32, I32, instantiateOn, op, V128, type WasmFunction } from './wasmCode';
 
 type Code = (number[] | readonly number[])[];
@@ -37,6 +38,12 @@ export interface ElementwiseSpec {
   pointers: number;
   /** float32 parameters after the element count. */
   scalars: number;
+  /**
+   * Read the scalars from memory (an i32 byte pointer after the element count, to `scalars`
+   * consecutive float32) instead of taking them as float32 parameters; a command list of
+   * integers can then call the function (the engine's worker threads do).
+   */
+  scalarsInMemory?: boolean;
   /** Temporaries the program uses. */
   temps: number;
   program(lane: Lane): Code;
@@ -48,8 +55,11 @@ export interface ElementwiseSpec {
  */
 export function elementwiseFunction(spec: ElementwiseSpec): WasmFunction {
   const n = spec.pointers;
+  const inMemory = spec.scalarsInMemory === true;
   const firstScalar = n + 1;
-  let next = firstScalar + spec.scalars;
+  let next = inMemory ? n + 2 : firstScalar + spec.scalars;
+  const loaded = inMemory ? Array.from({ length: spec.scalars }, () => next++) : [];
+  const scalarLocal = (k: number): number => (inMemory ? (loaded[k] as number) : firstScalar + k);
   const i = next++;
   const vend = next++;
   const end = next++;
@@ -60,7 +70,7 @@ export function elementwiseFunction(spec: ElementwiseSpec): WasmFunction {
   const lane = (vector: boolean): Lane => ({
     load: (k) => [...at(k), vector ? op.v128Load : op.f32Load],
     store: (k, value) => [...at(k), ...value, vector ? op.v128Store : op.f32Store],
-    scalar: (k) => [op.get(vector ? (splats[k] as number) : firstScalar + k)],
+    scalar: (k) => [op.get(vector ? (splats[k] as number) : scalarLocal(k))],
     set: (t) => [op.set((vector ? vecTemps : f32Temps)[t] as number)],
     get: (t) => [op.get((vector ? vecTemps : f32Temps)[t] as number)],
     add: [vector ? op.f32x4Add : op.f32Add],
@@ -87,8 +97,11 @@ export function elementwiseFunction(spec: ElementwiseSpec): WasmFunction {
   ];
   return {
     name: spec.name,
-    params: [...new Array<number>(n + 1).fill(I32), ...new Array<number>(spec.scalars).fill(F32)],
+    params: inMemory
+      ? new Array<number>(n + 2).fill(I32)
+      : [...new Array<number>(n + 1).fill(I32), ...new Array<number>(spec.scalars).fill(F32)],
     locals: [
+      ...new Array<number>(loaded.length).fill(F32),
       I32,
       I32,
       I32,
@@ -97,7 +110,8 @@ export function elementwiseFunction(spec: ElementwiseSpec): WasmFunction {
     ],
     // prettier-ignore
     body: [
-      ...splats.flatMap((s, k) => [op.get(firstScalar + k), op.f32x4Splat, op.set(s)]),
+      ...loaded.flatMap((l, k) => [op.get(n + 1), op.i32(4 * k), op.i32Add, op.f32Load, op.set(l)]),
+      ...splats.flatMap((s, k) => [op.get(scalarLocal(k)), op.f32x4Splat, op.set(s)]),
       // vend = (n & ~3) * 4, end = n * 4: byte offsets
       op.get(n), op.i32(-4), op.i32And, op.i32(4), op.i32Mul, op.set(vend),
       op.get(n), op.i32(4), op.i32Mul, op.set(end),

@@ -1,173 +1,501 @@
 /**
- * C = A B for row-major float32 matrices in a WebAssembly memory, with SIMD and without
- * packing either operand. Each element is the plain dot product in order, a[i,0] b[0,j] +
- * a[i,1] b[1,j] + ..., each product and sum rounded to float32 (no fused multiply-add), so
- * every tile gives the same bits as the naive loop. Internal: used by the BatchMatMul kernels.
+ * Matrix products for row-major float32 matrices in a WebAssembly memory, written with SIMD
+ * and compiled on the fly (no packing of either operand):
+ *
+ * - `nn`: C = act(A B + bias) for a block of rows and columns of C. A is read through two
+ *   strides (row and k), so the same code computes Aᵀ B (the weight gradient of a Dense layer)
+ *   without a transpose. `bias` (a row vector) and a ReLU on the result are optional.
+ * - `nt`: C = (A Bᵀ) ⊙ [M > 0], dot products of rows of A with rows of B (the gradient that
+ *   flows back through a Dense layer), optionally masked by M > 0 (the ReLU derivative of
+ *   the layer below).
+ *
+ * Without `fma` every product and sum is rounded to float32 in order, so each element of `nn`
+ * is bit for bit the naive loop (a[i,0] b[0,j] + a[i,1] b[1,j] + ...); with `fma`, relaxed
+ * SIMD's fused multiply-add rounds once per step. Internal.
  */
 import { F32, I32, instantiateOn, op, V128, type WasmFunction } from './wasmCode';
 
 type Code = (number[] | readonly number[])[];
 
-// Every tile function takes (a, b, c, k, n, rowStart, rowEnd, colStart, colEnd): pointers in
-// bytes, sizes in elements, and the rows and columns of C it fills.
-const p = { a: 0, b: 1, c: 2, k: 3, n: 4, r0: 5, r1: 6, c0: 7, c1: 8 } as const;
-const PARAMS = [I32, I32, I32, I32, I32, I32, I32, I32, I32];
-const l = { i: 9, j: 10, kk: 11, pa: 12, pb: 13, k4: 14, n4: 15, first: 16 } as const;
+/** acc + x * y on the stack, fused or not. */
+function madd(fma: boolean, acc: number, x: Code, y: Code): Code {
+  return fma
+    ? [...x, ...y, op.get(acc), op.f32x4RelaxedMadd, op.set(acc)]
+    : [op.get(acc), ...x, ...y, op.f32x4Mul, op.f32x4Add, op.set(acc)];
+}
 
-/** The loop skeleton shared by every tile: rows by `rows`, columns by `cols` elements. */
-function tiles(rows: number, cols: number, inner: Code, store: Code, zero: Code): Code {
+/** A counted loop: `index` from its current value while below `limit`, by `step`. */
+function loop(index: number, limit: number, step: number | Code, body: Code): Code {
+  const inc = typeof step === 'number' ? [op.i32(step)] : step;
   // prettier-ignore
   return [
-    op.get(p.k), op.i32(4), op.i32Mul, op.set(l.k4),
-    op.get(p.n), op.i32(4), op.i32Mul, op.set(l.n4),
-    op.get(p.r0), op.set(l.i),
     op.block, op.loop,
-    op.get(l.i), op.get(p.r1), op.i32GeU, op.brIf(1),
-    op.get(p.c0), op.set(l.j),
-    op.block, op.loop,
-    op.get(l.j), op.get(p.c1), op.i32GeU, op.brIf(1),
-    ...zero,
-    // pa = a + i * k * 4, pb = b + j * 4
-    op.get(p.a), op.get(l.i), op.get(l.k4), op.i32Mul, op.i32Add, op.set(l.pa),
-    op.get(p.b), op.get(l.j), op.i32(4), op.i32Mul, op.i32Add, op.set(l.pb),
-    op.i32(0), op.set(l.kk),
-    op.block, op.loop,
-    op.get(l.kk), op.get(p.k), op.i32GeU, op.brIf(1),
-    ...inner,
-    op.get(l.pa), op.i32(4), op.i32Add, op.set(l.pa),
-    op.get(l.pb), op.get(l.n4), op.i32Add, op.set(l.pb),
-    op.get(l.kk), op.i32(1), op.i32Add, op.set(l.kk),
-    op.br(0), op.end, op.end,
-    ...store,
-    op.get(l.j), op.i32(cols), op.i32Add, op.set(l.j),
-    op.br(0), op.end, op.end,
-    op.get(l.i), op.i32(rows), op.i32Add, op.set(l.i),
+    op.get(index), op.get(limit), op.i32GeU, op.brIf(1),
+    ...body,
+    op.get(index), ...inc, op.i32Add, op.set(index),
     op.br(0), op.end, op.end,
   ];
 }
 
-/** Address of row `l.i + r` of A at the current k: pa + r * k * 4. */
-const aAt = (r: number): Code =>
-  r === 0 ? [op.get(l.pa)] : [op.get(l.pa), op.get(l.k4), op.i32(r), op.i32Mul, op.i32Add];
+/** Local numbering for a function: parameters first, then named locals in order. */
+class Locals {
+  readonly types: number[] = [];
+  constructor(private readonly first: number) {}
+  /** `count` locals of one type, each numbered. */
+  many(type: number, count: number): number[] {
+    return Array.from({ length: count }, () => this.add(type));
+  }
+  add(type: number, count = 1): number {
+    const at = this.first + this.types.length;
+    for (let i = 0; i < count; i++) this.types.push(type);
+    return at;
+  }
+}
 
-/** Address of C[l.i + r, l.j]. */
-const cAt = (r: number): Code => [
-  op.get(p.c),
-  op.get(l.i),
-  op.i32(r),
-  op.i32Add,
-  op.get(l.n4),
-  op.i32Mul,
-  op.i32Add,
-  op.get(l.j),
-  op.i32(4),
-  op.i32Mul,
-  op.i32Add,
-];
+// nn's parameters: pointers in bytes, sizes and strides in elements.
+const N = {
+  a: 0,
+  b: 1,
+  c: 2,
+  bias: 3,
+  k: 4,
+  lda: 5,
+  ldak: 6,
+  ldb: 7,
+  ldc: 8,
+  r0: 9,
+  r1: 10,
+  c0: 11,
+  c1: 12,
+  relu: 13,
+} as const;
+const NN_PARAMS = new Array<number>(14).fill(I32);
 
-/** A tile of `rows` rows by `vectors` x 4 columns, accumulated in SIMD registers. */
-function vectorTile(rows: number, vectors: number): WasmFunction {
-  const bv = (v: number): number => l.first + v;
-  const acc = (r: number, v: number): number => l.first + vectors + r * vectors + v;
-  const splat = l.first + vectors + rows * vectors;
+/** An nn tile of `rows` rows by `vectors` x 4 columns (vectors 0: one column, scalar code). */
+function nnTile(rows: number, vectors: number, fma: boolean): WasmFunction {
+  const scalar = vectors === 0;
+  const width = scalar ? 1 : vectors * 4;
+  const lanes = scalar ? 1 : vectors;
+  const L = new Locals(NN_PARAMS.length);
+  const [i, j, kk, pb, lda4, ldak4, ldb4, ldc4] = L.many(I32, 8);
+  const pa = L.add(I32, rows);
+  const t = scalar ? F32 : V128;
+  const bv = L.add(t, lanes);
+  const acc = L.add(t, rows * lanes);
+  const splat = L.add(t);
+  const accAt = (r: number, v: number): number => acc + r * lanes + v;
+  const load = scalar ? op.f32Load : op.v128Load;
+  const store = scalar ? op.f32Store : op.v128Store;
+  const code: Code = [
+    op.get(N.lda),
+    op.i32(4),
+    op.i32Mul,
+    op.set(lda4 as number),
+    op.get(N.ldak),
+    op.i32(4),
+    op.i32Mul,
+    op.set(ldak4 as number),
+    op.get(N.ldb),
+    op.i32(4),
+    op.i32Mul,
+    op.set(ldb4 as number),
+    op.get(N.ldc),
+    op.i32(4),
+    op.i32Mul,
+    op.set(ldc4 as number),
+    op.get(N.r0),
+    op.set(i as number),
+  ];
+  const init: Code = [];
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < lanes; v++) {
+      // bias[j + 4v] or zero
+      // prettier-ignore
+      init.push(
+        op.get(N.bias), op.if,
+        op.get(N.bias), op.get(j as number), op.i32(4), op.i32Mul, op.i32Add, ...(scalar ? [op.f32Load] : [op.v128LoadAt(v * 16)]), op.set(accAt(r, v)),
+        op.else,
+        ...(scalar ? [op.f32Zero] : [op.v128Zero]), op.set(accAt(r, v)),
+        op.end,
+      );
+    }
+  }
+  const rowPointers: Code = [];
+  for (let r = 0; r < rows; r++) {
+    // pa_r = a + (i + r) * lda4
+    // prettier-ignore
+    rowPointers.push(op.get(N.a), op.get(i as number), op.i32(r), op.i32Add, op.get(lda4 as number), op.i32Mul, op.i32Add, op.set(pa + r));
+  }
   const inner: Code = [];
-  for (let v = 0; v < vectors; v++) inner.push(op.get(l.pb), op.v128LoadAt(v * 16), op.set(bv(v)));
+  for (let v = 0; v < lanes; v++) {
+    inner.push(op.get(pb as number), scalar ? op.f32Load : op.v128LoadAt(v * 16), op.set(bv + v));
+  }
   for (let r = 0; r < rows; r++) {
-    inner.push(...aAt(r), op.v128Load32Splat, op.set(splat));
-    for (let v = 0; v < vectors; v++) {
-      // prettier-ignore
-      inner.push(op.get(acc(r, v)), op.get(splat), op.get(bv(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(r, v)));
+    inner.push(op.get(pa + r), scalar ? op.f32Load : op.v128Load32Splat, op.set(splat));
+    for (let v = 0; v < lanes; v++) {
+      if (scalar) {
+        // prettier-ignore
+        inner.push(op.get(accAt(r, v)), op.get(splat), op.get((bv) + v), op.f32Mul, op.f32Add, op.set(accAt(r, v)));
+      } else {
+        inner.push(...madd(fma, accAt(r, v), [op.get(splat)], [op.get(bv + v)]));
+      }
     }
   }
-  const zero: Code = [];
-  const store: Code = [];
-  for (let r = 0; r < rows; r++) {
-    for (let v = 0; v < vectors; v++) {
-      zero.push(op.v128Zero, op.set(acc(r, v)));
-      store.push(...cAt(r), op.get(acc(r, v)), op.v128StoreAt(v * 16));
+  for (let r = 0; r < rows; r++)
+    inner.push(op.get(pa + r), op.get(ldak4 as number), op.i32Add, op.set(pa + r));
+  inner.push(op.get(pb as number), op.get(ldb4 as number), op.i32Add, op.set(pb as number));
+  const storeAll = (relu: boolean): Code => {
+    const out: Code = [];
+    for (let r = 0; r < rows; r++) {
+      for (let v = 0; v < lanes; v++) {
+        // prettier-ignore
+        out.push(
+          op.get(N.c), op.get(i as number), op.i32(r), op.i32Add, op.get(ldc4 as number), op.i32Mul, op.i32Add,
+          op.get(j as number), op.i32(4), op.i32Mul, op.i32Add,
+          op.get(accAt(r, v)),
+          ...(relu ? (scalar ? [op.f32Zero, op.f32Max] : [op.v128Zero, op.f32x4Max]) : []),
+          scalar ? store : op.v128StoreAt(v * 16),
+        );
+      }
     }
-  }
+    return out;
+  };
+  // prettier-ignore
+  const tile: Code = [
+    ...init,
+    ...rowPointers,
+    op.get(N.b), op.get(j as number), op.i32(4), op.i32Mul, op.i32Add, op.set(pb as number),
+    op.i32(0), op.set(kk as number),
+    ...loop(kk as number, N.k, 1, inner),
+    op.get(N.relu), op.if, ...storeAll(true), op.else, ...storeAll(false), op.end,
+  ];
+  code.push(
+    op.get(N.c0),
+    op.set(j as number),
+    ...loop(j as number, N.c1, width, [
+      op.get(N.r0),
+      op.set(i as number),
+      ...loop(i as number, N.r1, rows, tile),
+    ]),
+  );
+  void load;
   return {
-    name: `tile${rows}x${vectors * 4}`,
-    params: PARAMS,
-    locals: [
-      I32,
-      I32,
-      I32,
-      I32,
-      I32,
-      I32,
-      I32,
-      ...new Array<number>(vectors + rows * vectors + 1).fill(V128),
-    ],
-    body: tiles(rows, vectors * 4, inner, store, zero),
+    name: `nn${rows}x${scalar ? 1 : width}`,
+    params: NN_PARAMS,
+    locals: L.types,
+    body: code,
   };
 }
 
-/** One element at a time, for the last n % 4 columns. */
-function scalarTile(): WasmFunction {
-  const acc = l.first;
-  return {
-    name: 'tile1x1',
-    params: PARAMS,
-    locals: [I32, I32, I32, I32, I32, I32, I32, F32],
-    body: tiles(
-      1,
-      1,
+// nt's parameters.
+const T = {
+  a: 0,
+  b: 1,
+  c: 2,
+  mask: 3,
+  k: 4,
+  lda: 5,
+  ldb: 6,
+  ldc: 7,
+  ldm: 8,
+  r0: 9,
+  r1: 10,
+  c0: 11,
+  c1: 12,
+} as const;
+const NT_PARAMS = new Array<number>(13).fill(I32);
+
+/**
+ * An nt tile of `rows` rows of A against `cols` rows of B (4 or 1): vector dot products over k
+ * in fours, reduced across lanes, then the k % 4 remainder, then the mask.
+ */
+function ntTile(rows: number, cols: 4 | 1, fma: boolean): WasmFunction {
+  const L = new Locals(NT_PARAMS.length);
+  const [i, j, kk, k4, lda4, ldb4, ldc4, ldm4] = L.many(I32, 8);
+  const pa = L.add(I32, rows);
+  const pb = L.add(I32, cols);
+  const acc = L.add(V128, rows * cols);
+  const av = L.add(V128, rows);
+  const bv = L.add(V128);
+  const res = L.add(V128, rows); // cols 4: the row's 4 results; cols 1: lane 0
+  const tmp = L.add(V128, 2);
+  const accAt = (r: number, c: number): number => acc + r * cols + c;
+  const code: Code = [
+    op.get(T.lda),
+    op.i32(4),
+    op.i32Mul,
+    op.set(lda4 as number),
+    op.get(T.ldb),
+    op.i32(4),
+    op.i32Mul,
+    op.set(ldb4 as number),
+    op.get(T.ldc),
+    op.i32(4),
+    op.i32Mul,
+    op.set(ldc4 as number),
+    op.get(T.ldm),
+    op.i32(4),
+    op.i32Mul,
+    op.set(ldm4 as number),
+    op.get(T.k),
+    op.i32(-4),
+    op.i32And,
+    op.set(k4 as number),
+    op.get(T.r0),
+    op.set(i as number),
+  ];
+  const setup: Code = [];
+  for (let r = 0; r < rows; r++) {
+    // prettier-ignore
+    setup.push(op.get(T.a), op.get(i as number), op.i32(r), op.i32Add, op.get(lda4 as number), op.i32Mul, op.i32Add, op.set(pa + r));
+  }
+  for (let c = 0; c < cols; c++) {
+    // prettier-ignore
+    setup.push(op.get(T.b), op.get(j as number), op.i32(c), op.i32Add, op.get(ldb4 as number), op.i32Mul, op.i32Add, op.set(pb + c));
+  }
+  for (let q = 0; q < rows * cols; q++) setup.push(op.v128Zero, op.set(acc + q));
+  const inner: Code = [];
+  for (let r = 0; r < rows; r++) inner.push(op.get(pa + r), op.v128Load, op.set(av + r));
+  for (let c = 0; c < cols; c++) {
+    inner.push(op.get(pb + c), op.v128Load, op.set(bv));
+    for (let r = 0; r < rows; r++)
+      inner.push(...madd(fma, accAt(r, c), [op.get(av + r)], [op.get(bv)]));
+  }
+  for (let r = 0; r < rows; r++) inner.push(op.get(pa + r), op.i32(16), op.i32Add, op.set(pa + r));
+  for (let c = 0; c < cols; c++) inner.push(op.get(pb + c), op.i32(16), op.i32Add, op.set(pb + c));
+  const reduce: Code = [];
+  for (let r = 0; r < rows; r++) {
+    if (cols === 4) {
+      const [a0, a1, a2, a3] = [0, 1, 2, 3].map((c) => accAt(r, c)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      // [a0 b0 a1 b1] + [a2 b2 a3 b3], the same for c and d, then the halves: [sa sb sc sd]
       // prettier-ignore
-      [op.get(acc), op.get(l.pa), op.f32Load, op.get(l.pb), op.f32Load, op.f32Mul, op.f32Add, op.set(acc)],
-      [...cAt(0), op.get(acc), op.f32Store],
-      [op.f32Zero, op.set(acc)],
-    ),
-  };
+      reduce.push(
+        op.get(a0), op.get(a1), op.f32x4Shuffle([0, 4, 1, 5]), op.get(a0), op.get(a1), op.f32x4Shuffle([2, 6, 3, 7]), op.f32x4Add, op.set(tmp),
+        op.get(a2), op.get(a3), op.f32x4Shuffle([0, 4, 1, 5]), op.get(a2), op.get(a3), op.f32x4Shuffle([2, 6, 3, 7]), op.f32x4Add, op.set(tmp + 1),
+        op.get(tmp), op.get(tmp + 1), op.f32x4Shuffle([0, 1, 4, 5]), op.get(tmp), op.get(tmp + 1), op.f32x4Shuffle([2, 3, 6, 7]), op.f32x4Add, op.set(res + r),
+      );
+    } else {
+      const a0 = accAt(r, 0);
+      // prettier-ignore
+      reduce.push(
+        op.get(a0), op.get(a0), op.get(a0), op.f32x4Shuffle([2, 3, 0, 1]), op.f32x4Add, op.set(tmp),
+        op.get(tmp), op.get(tmp), op.get(tmp), op.f32x4Shuffle([1, 0, 3, 2]), op.f32x4Add, op.set(res + r),
+      );
+    }
+  }
+  // The k % 4 remainder: B's k-th column of the tile as a vector, times each row's a[k].
+  const tail: Code = [];
+  if (cols === 4) {
+    // prettier-ignore
+    tail.push(op.get(pb), op.v128Load32Splat, ...[1, 2, 3].flatMap((c) => [op.get(pb + c), op.f32Load, op.f32x4ReplaceLane(c)]), op.set(bv));
+  } else {
+    tail.push(op.get(pb), op.v128Load32Splat, op.set(bv));
+  }
+  for (let r = 0; r < rows; r++) {
+    // prettier-ignore
+    tail.push(op.get(res + r), op.get(pa + r), op.v128Load32Splat, op.get(bv), op.f32x4Mul, op.f32x4Add, op.set(res + r));
+    tail.push(op.get(pa + r), op.i32(4), op.i32Add, op.set(pa + r));
+  }
+  for (let c = 0; c < cols; c++) tail.push(op.get(pb + c), op.i32(4), op.i32Add, op.set(pb + c));
+  const finish: Code = [];
+  for (let r = 0; r < rows; r++) {
+    const maskAddr: Code = [
+      op.get(T.mask),
+      op.get(i as number),
+      op.i32(r),
+      op.i32Add,
+      op.get(ldm4 as number),
+      op.i32Mul,
+      op.i32Add,
+      op.get(j as number),
+      op.i32(4),
+      op.i32Mul,
+      op.i32Add,
+    ];
+    const outAddr: Code = [
+      op.get(T.c),
+      op.get(i as number),
+      op.i32(r),
+      op.i32Add,
+      op.get(ldc4 as number),
+      op.i32Mul,
+      op.i32Add,
+      op.get(j as number),
+      op.i32(4),
+      op.i32Mul,
+      op.i32Add,
+    ];
+    if (cols === 4) {
+      // prettier-ignore
+      finish.push(
+        op.get(T.mask), op.if,
+        op.get(res + r), ...maskAddr, op.v128Load, op.v128Zero, op.f32x4Gt, op.v128And, op.set(res + r),
+        op.end,
+        ...outAddr, op.get(res + r), op.v128Store,
+      );
+    } else {
+      // prettier-ignore
+      finish.push(
+        op.get(T.mask), op.if,
+        op.get(res + r), ...maskAddr, op.v128Load32Splat, op.v128Zero, op.f32x4Gt, op.v128And, op.set(res + r),
+        op.end,
+        ...outAddr, op.get(res + r), op.f32x4ExtractLane(0), op.f32Store,
+      );
+    }
+  }
+  const tile: Code = [
+    ...setup,
+    op.i32(0),
+    op.set(kk as number),
+    ...loop(kk as number, k4 as number, 4, inner),
+    ...reduce,
+    ...loop(kk as number, T.k, 1, tail),
+    ...finish,
+  ];
+  code.push(
+    op.get(T.c0),
+    op.set(j as number),
+    ...loop(j as number, T.c1, cols, [
+      op.get(T.r0),
+      op.set(i as number),
+      ...loop(i as number, T.r1, rows, tile),
+    ]),
+  );
+  return { name: `nt${rows}x${cols}`, params: NT_PARAMS, locals: L.types, body: code };
 }
 
-/** The main tile: 2 rows by 16 columns kept best in x64's 16 SIMD registers in trials. */
-const MAIN_ROWS = 2;
-const MAIN_VECTORS = 4;
-const FUNCTIONS = [
-  vectorTile(MAIN_ROWS, MAIN_VECTORS),
-  vectorTile(1, MAIN_VECTORS),
-  vectorTile(MAIN_ROWS, 1),
-  vectorTile(1, 1),
-  scalarTile(),
-];
+/** The shapes of the main tiles (chosen by benchmark on x64, see docs/benchmarks.md). */
+export const NN_ROWS = 4;
+export const NN_VECTORS = 2;
+export const NT_ROWS = 2;
 
-type Tile = (
-  a: number,
-  b: number,
-  c: number,
-  k: number,
-  n: number,
-  r0: number,
-  r1: number,
-  c0: number,
-  c1: number,
-) => void;
+function functions(fma: boolean): WasmFunction[] {
+  return [
+    nnTile(NN_ROWS, NN_VECTORS, fma),
+    nnTile(NN_ROWS, 1, fma),
+    nnTile(1, NN_VECTORS, fma),
+    nnTile(1, 1, fma),
+    nnTile(1, 0, fma),
+    ntTile(NT_ROWS, 4, fma),
+    ntTile(1, 4, fma),
+    ntTile(NT_ROWS, 1, fma),
+    ntTile(1, 1, fma),
+  ];
+}
+
+/** The block of C a call computes: rows [r0, r1), columns [c0, c1). */
+export interface Block {
+  r0: number;
+  r1: number;
+  c0: number;
+  c1: number;
+}
+
+/** One call of an exported tile function. */
+export interface TileCall {
+  fn: string;
+  args: number[];
+}
+
+/** The exported tile functions of a product module. */
+export function gemmFunctions(fma: boolean): WasmFunction[] {
+  return functions(fma);
+}
+
+// The tiles' export names (as nnTile and ntTile name them).
+const NN_MAIN = `nn${NN_ROWS}x${NN_VECTORS * 4}`;
+const NN_COL_TAIL = `nn${NN_ROWS}x4`;
+const NN_ROW_TAIL = `nn1x${NN_VECTORS * 4}`;
+const NN_CORNER = 'nn1x4';
+const NN_SCALAR = 'nn1x1';
+const NT_MAIN = `nt${NT_ROWS}x4`;
+const NT_ROW_TAIL = 'nt1x4';
+const NT_COL_TAIL = `nt${NT_ROWS}x1`;
+const NT_CORNER = 'nt1x1';
+
+/** The parts of a block: the main tile's rows and columns, then the narrower tails. */
+function split(start: number, end: number, step: number): number {
+  return end - ((end - start) % step);
+}
+
+/**
+ * The tile calls that compute C[r, c] = act(sum_k A[r*lda + k*ldak] B[k*ldb + c] + bias[c])
+ * over the block (pointers in bytes, sizes and strides in elements; `bias` 0 for none, `relu`
+ * to apply max(., 0)).
+ */
+export function nnCalls(
+  [a, b, c, bias, k, lda, ldak, ldb, ldc]: readonly number[],
+  { r0, r1, c0, c1 }: Block,
+  relu: boolean,
+): TileCall[] {
+  const rows = split(r0, r1, NN_ROWS);
+  const wide = split(c0, c1, NN_VECTORS * 4);
+  const fours = split(c0, c1, 4);
+  const f = relu ? 1 : 0;
+  const head = [a, b, c, bias, k, lda, ldak, ldb, ldc] as number[];
+  const calls: TileCall[] = [];
+  const add = (fn: string, rr0: number, rr1: number, cc0: number, cc1: number): void => {
+    if (rr1 > rr0 && cc1 > cc0) calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1, f] });
+  };
+  add(NN_MAIN, r0, rows, c0, wide);
+  add(NN_COL_TAIL, r0, rows, wide, fours);
+  add(NN_ROW_TAIL, rows, r1, c0, wide);
+  add(NN_CORNER, rows, r1, wide, fours);
+  add(NN_SCALAR, r0, r1, fours, c1);
+  return calls;
+}
+
+/**
+ * The tile calls that compute C[r, c] = sum_k A[r*lda + k] B[c*ldb + k], zeroed where `mask`
+ * (0 for none) has M[r*ldm + c] <= 0 or NaN, over the block.
+ */
+export function ntCalls(
+  [a, b, c, mask, k, lda, ldb, ldc, ldm]: readonly number[],
+  { r0, r1, c0, c1 }: Block,
+): TileCall[] {
+  const rows = split(r0, r1, NT_ROWS);
+  const fours = split(c0, c1, 4);
+  const head = [a, b, c, mask, k, lda, ldb, ldc, ldm] as number[];
+  const calls: TileCall[] = [];
+  const add = (fn: string, rr0: number, rr1: number, cc0: number, cc1: number): void => {
+    if (rr1 > rr0 && cc1 > cc0) calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1] });
+  };
+  add(NT_MAIN, r0, rows, c0, fours);
+  add(NT_ROW_TAIL, rows, r1, c0, fours);
+  add(NT_COL_TAIL, r0, rows, fours, c1);
+  add(NT_CORNER, rows, r1, fours, c1);
+  return calls;
+}
+
+/** Runs tile calls against a module's exports. */
+export function runCalls(exports: WebAssembly.Exports, calls: readonly TileCall[]): void {
+  for (const { fn, args } of calls) (exports[fn] as (...a: number[]) => void)(...args);
+}
 
 /** C (m x n) = A (m x k) B (k x n), all row-major float32 at byte offsets in the memory. */
 export type Gemm = (a: number, b: number, c: number, m: number, k: number, n: number) => void;
 
-const compiled = new WeakMap<WebAssembly.Memory, Gemm>();
+const plain = new WeakMap<WebAssembly.Memory, Gemm>();
 
-/** The product function for `memory`, compiled once per memory. */
+/**
+ * The plain product for tfjs' BatchMatMul kernels: no fused multiply-add, so every element is
+ * bit for bit the naive float32 loop.
+ */
 export function gemmOn(memory: WebAssembly.Memory): Gemm {
-  let gemm = compiled.get(memory);
-  if (gemm !== undefined) return gemm;
-  const exports = instantiateOn(FUNCTIONS, memory);
-  const [main, mainRowTail, mainColTail, cornerTail, scalar] = FUNCTIONS.map(
-    (f) => exports[f.name] as Tile,
-  ) as [Tile, Tile, Tile, Tile, Tile];
-  gemm = (a, b, c, m, k, n) => {
-    const rows = m - (m % MAIN_ROWS);
-    const wide = n - (n % (MAIN_VECTORS * 4));
-    const fours = n - (n % 4);
-    main(a, b, c, k, n, 0, rows, 0, wide);
-    mainColTail(a, b, c, k, n, 0, rows, wide, fours);
-    mainRowTail(a, b, c, k, n, rows, m, 0, wide);
-    cornerTail(a, b, c, k, n, rows, m, wide, fours);
-    scalar(a, b, c, k, n, 0, m, fours, n);
-  };
-  compiled.set(memory, gemm);
+  let gemm = plain.get(memory);
+  if (gemm === undefined) {
+    const exports = instantiateOn(functions(false), memory);
+    gemm = (a, b, c, m, k, n) =>
+      runCalls(
+        exports,
+        nnCalls([a, b, c, 0, k, k, 1, n, n], { r0: 0, r1: m, c0: 0, c1: n }, false),
+      );
+    plain.set(memory, gemm);
+  }
   return gemm;
 }

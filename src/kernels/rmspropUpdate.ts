@@ -5,7 +5,13 @@
  * operations, in the same order, as tfjs' RMSPropOptimizer (not centered), so the results are
  * identical. Internal: installed by useFastKernels, used by FastRMSPropOptimizer.
  */
-import { elementwiseFunction, onCpu, onWasm, type UpdateKernel } from './elementwise';
+import {
+  elementwiseFunction,
+  onCpu,
+  onWasm,
+  type ElementwiseSpec,
+  type UpdateKernel,
+} from './elementwise';
 
 /** The kernel's name in tfjs' registry. */
 export const RMSPROP_UPDATE = 'DenselabRMSPropUpdate';
@@ -23,7 +29,8 @@ const [VALUE, GRAD, MS, MOM, NEW_VALUE, NEW_MS, NEW_MOM] = [0, 1, 2, 3, 4, 5, 6]
 const [LR, RHO, RHO1, EPS, MOMENTUM] = [0, 1, 2, 3, 4] as const;
 const [g, s, m] = [0, 1, 2] as const;
 
-const RMSPROP = elementwiseFunction({
+/** The update as a lane program: inputs value, gradient and slots; outputs the new ones. */
+export const RMSPROP_SPEC: ElementwiseSpec = {
   name: 'rmsprop',
   pointers: 7,
   scalars: 5,
@@ -45,15 +52,24 @@ const RMSPROP = elementwiseFunction({
     // value - m
     ...L.store(NEW_VALUE, [...L.load(VALUE), ...L.get(m), ...L.sub]),
   ],
-});
+};
+
+const RMSPROP = elementwiseFunction(RMSPROP_SPEC);
+
+/**
+ * The program's scalars: tfjs multiplies by float32 scalars made from these numbers (1 - rho
+ * computed in float64).
+ */
+export function rmspropScalars(a: RMSPropUpdateAttrs): number[] {
+  return [a.learningRate, a.rho, 1 - a.rho, a.epsilon, a.momentum].map(Math.fround);
+}
 
 const KERNEL: UpdateKernel<RMSPropUpdateAttrs> = {
   kernelName: RMSPROP_UPDATE,
   fn: RMSPROP,
   inputs: ['value', 'gradient', 'meanSquare', 'moment'],
   outputs: 3,
-  // tfjs multiplies by float32 scalars made from these numbers (1 - rho computed in float64).
-  scalars: (a) => [a.learningRate, a.rho, 1 - a.rho, a.epsilon, a.momentum].map(Math.fround),
+  scalars: (a) => rmspropScalars(a),
 };
 
 /** The kernel on tfjs' wasm backend. */

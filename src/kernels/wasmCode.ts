@@ -44,9 +44,14 @@ export const op = {
   tee: (i: number): number[] => [0x22, ...uleb(i)],
   i32: (n: number): number[] => [0x41, ...sleb(n)],
   i32Add: [0x6a],
+  i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32And: [0x71],
+  i32Or: [0x72],
+  i32Eqz: [0x45],
+  i32LtU: [0x49],
   i32GeU: [0x4f],
+  select: [0x1b],
   f32Load: [0x2a, ...memarg(2)],
   f32Store: [0x38, ...memarg(2)],
   f32Add: [0x92],
@@ -54,6 +59,8 @@ export const op = {
   f32Mul: [0x94],
   f32Div: [0x95],
   f32Sqrt: [0x91],
+  f32Max: [0x97],
+  f32Gt: [0x5e],
   v128Load: [...simd(0x00), ...memarg(0)],
   v128Store: [...simd(0x0b), ...memarg(0)],
   /** v128.load / v128.store at a constant byte offset from the address on the stack. */
@@ -69,6 +76,20 @@ export const op = {
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
+  f32x4Max: simd(0xe9),
+  f32x4Gt: simd(0x44),
+  v128And: simd(0x4e),
+  f32x4ExtractLane: (lane: number): number[] => [...simd(0x1f), lane],
+  f32x4ReplaceLane: (lane: number): number[] => [...simd(0x20), lane],
+  /** i8x16.shuffle of two vectors, by f32 lanes (0-3 the first vector, 4-7 the second). */
+  f32x4Shuffle: (lanes: readonly number[]): number[] => [
+    ...simd(0x0d),
+    ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]),
+  ],
+  /** Relaxed SIMD's fused multiply-add a * b + c (one rounding where the hardware has FMA). */
+  f32x4RelaxedMadd: simd(0x105),
+  if: [0x04, 0x40],
+  else: [0x05],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   br: (depth: number): number[] => [0x0c, ...uleb(depth)],
@@ -140,6 +161,30 @@ export function instantiateOn(
 }
 
 let simdSupport: boolean | undefined;
+let relaxedSupport: boolean | undefined;
+
+/**
+ * Whether this engine validates relaxed SIMD's fused multiply-add (Node 22 and later, Chrome
+ * 114 and later; Node 20 only behind --experimental-wasm-relaxed-simd).
+ */
+export function hasRelaxedSimd(): boolean {
+  relaxedSupport ??=
+    hasWasmSimd() &&
+    WebAssembly.validate(
+      encodeModule(
+        [
+          {
+            name: 'madd',
+            params: [],
+            locals: [V128],
+            body: [op.get(0), op.get(0), op.get(0), op.f32x4RelaxedMadd, op.set(0)],
+          },
+        ],
+        false,
+      ),
+    );
+  return relaxedSupport;
+}
 
 /** Whether this JavaScript engine runs WebAssembly SIMD (it validates a one-splat module). */
 export function hasWasmSimd(): boolean {

@@ -1,11 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { rangeError, show } from '../core/errors';
-import { checkPositiveInteger, checkSeed } from '../core/checks';
+import { rangeError } from '../core/errors';
+import { requireBackend } from '../core/input';
+import { LIMITS } from '../core/limits';
+import { arrayOf, checkOptions, finite, integer, oneOf } from '../core/validate';
 import { createRng } from '../core/random';
-import { ownOptimizer } from './ownOptimizer';
+import { ownOptimizer } from '../internals/tfjsInternals';
 import {
   createOptimizer,
+  learningRateOption,
+  optimizerOption,
   resolveOptimizerOption,
   type OptimizerName,
 } from '../optim/createOptimizer';
@@ -76,8 +80,9 @@ export interface DenseClassifierOptions {
  *
  * @param options - layer sizes, activation, classes, optimizer, learning rate, seed
  * @returns a compiled `tf.Sequential`
- * @throws RangeError for sizes that are not positive integers, fewer than 2 classes, an
- *   unknown activation or optimizer, or a bad learning rate or seed, before any tensor is made
+ * @throws RangeError for sizes that are not positive integers (or above {@link LIMITS}), fewer
+ *   than 2 classes, an unknown activation or optimizer, a bad learning rate or seed; TypeError
+ *   for options of the wrong type or unknown option keys; all before any tensor is made
  *
  * @example
  * ```ts
@@ -92,40 +97,38 @@ export interface DenseClassifierOptions {
  */
 export function buildDenseClassifier(options: DenseClassifierOptions = {}): tfl.Sequential {
   const fn = 'buildDenseClassifier';
-  const inputSize = options.inputSize ?? 784;
-  const hiddenUnits = options.hiddenUnits ?? [512, 512];
-  const numClasses = options.numClasses ?? 10;
-  const activation = options.activation ?? 'relu';
-  checkPositiveInteger(fn, 'inputSize', inputSize);
-  if (!Array.isArray(hiddenUnits)) {
-    throw rangeError(
-      fn,
-      `hiddenUnits is ${show(hiddenUnits)}; expected an array of positive integers`,
-    );
-  }
-  hiddenUnits.forEach((u: unknown, i) => checkPositiveInteger(fn, `hiddenUnits[${i}]`, u));
-  if (typeof numClasses !== 'number' || !Number.isInteger(numClasses) || numClasses < 2) {
-    throw rangeError(fn, `numClasses is ${show(numClasses)}; expected an integer >= 2`);
-  }
-  if (!ACTIVATIONS.includes(activation)) {
-    throw rangeError(
-      fn,
-      `activation is ${show(activation)}; expected one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`,
-    );
-  }
-  const seed = checkSeed(fn, options.seed);
-  const { custom, hyper } = resolveOptimizerOption(
-    fn,
-    options.optimizer,
-    options.learningRate,
-    'rmsprop',
+  const o = checkOptions(fn, options, {
+    inputSize: integer({ min: 1, max: LIMITS.maxUnits }),
+    hiddenUnits: arrayOf(integer({ min: 1, max: LIMITS.maxUnits }), {}, 'an array of layer sizes'),
+    activation: oneOf(ACTIVATIONS),
+    numClasses: integer({ min: 2, max: LIMITS.maxClasses }),
+    optimizer: optimizerOption,
+    learningRate: learningRateOption,
+    seed: finite(),
+  });
+  const inputSize = o.inputSize ?? 784;
+  const hiddenUnits = o.hiddenUnits ?? [512, 512];
+  const numClasses = o.numClasses ?? 10;
+  const activation = o.activation ?? 'relu';
+  const sizes = [...hiddenUnits, numClasses];
+  const parameters = sizes.reduce(
+    (sum, units, i) => sum + ((i === 0 ? inputSize : (sizes[i - 1] as number)) + 1) * units,
+    0,
   );
+  if (parameters > LIMITS.maxParameters) {
+    throw rangeError(
+      fn,
+      `the model would have ${parameters} parameters; expected at most ${LIMITS.maxParameters} (LIMITS.maxParameters)`,
+    );
+  }
+  const seed = o.seed;
+  requireBackend(fn);
+  const { custom, hyper } = resolveOptimizerOption(fn, o.optimizer, o.learningRate, 'rmsprop');
 
   // One seed per layer, drawn from the model's seed, so that same-shaped layers differ.
   const rng = seed === undefined ? undefined : createRng(seed);
   const layerSeed = (): number | undefined =>
     rng === undefined ? undefined : Math.floor(rng() * 2 ** 31);
-  const sizes = [...(hiddenUnits as readonly number[]), numClasses];
   const model = tfl.sequential();
   sizes.forEach((units, i) => {
     model.add(

@@ -2,9 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { rangeError, show, typeError } from '../core/errors';
 import { isTensor } from '../core/input';
+import { compiledLoss, isModelDisposed } from '../internals/tfjsInternals';
 
 /**
- * Images and one-hot labels for a classifier: `x` `[N, features]`, `y` `[N, classes]`.
+ * Inputs and labels for a classifier: `x` `[N, features]`, and `y` as the model's loss wants
+ * it: one-hot `[N, classes]` for categorical cross-entropy (what {@link toCategorical} makes),
+ * class indices `[N]` for sparse categorical cross-entropy, targets `[N, outputs]` for MSE.
  *
  * @example
  * ```ts
@@ -20,13 +23,14 @@ import { isTensor } from '../core/input';
 export interface ClassifierData {
   /** Inputs, float32 `[N, features]`, e.g. `flattenImages(normalize(images))`. */
   readonly x: tf.Tensor;
-  /** One-hot labels, `[N, classes]`, e.g. `toCategorical(labels, 10)`. */
+  /** Labels: one-hot `[N, classes]` (e.g. `toCategorical(labels, 10)`), or see above. */
   readonly y: tf.Tensor;
 }
 
 /**
- * Checks that `model` is a tfjs-layers model with one input and one output; compiled (with an
- * optimizer) when `needs` says so: `'predict'` needs neither, `'evaluate'` a loss, `'fit'` both.
+ * Checks that `model` is a live tfjs-layers model with one input and one output; compiled
+ * (with an optimizer) when `needs` says so: `'predict'` needs neither, `'evaluate'` a loss,
+ * `'fit'` both.
  */
 export function checkModel(
   fn: string,
@@ -42,6 +46,9 @@ export function checkModel(
     !Array.isArray(m.outputs)
   ) {
     throw typeError(fn, `model is ${show(model)}; expected a tfjs-layers model`);
+  }
+  if (isModelDisposed(m)) {
+    throw typeError(fn, `model ${show(m.name)} was disposed; expected a live model`);
   }
   if (m.inputs.length !== 1 || m.outputs.length !== 1) {
     throw rangeError(
@@ -61,81 +68,144 @@ export function checkModel(
   return m;
 }
 
-/** A per-sample loss function: `[N, classes]` labels and predictions to `[N]` losses. */
+/** A per-sample function: labels and predictions to `[N]` values. */
 export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
-const CROSS_ENTROPY_NAMES = ['categoricalCrossentropy', 'categorical_crossentropy'];
-
 /**
- * The compiled model's loss as a function: categorical cross-entropy by name (the classifier
- * loss), or the function it was compiled with.
+ * The compiled loss, by kind: categorical and sparse categorical cross-entropy and mean
+ * squared error are known (denselab's engine runs them, and checks labels for them); any other
+ * loss function is `custom`.
  */
-export function modelLoss(fn: string, model: tfl.LayersModel): LossFunction {
+export type LossKind = 'categorical' | 'sparse' | 'mse' | 'custom';
+
+/** The compiled model's loss and the accuracy that goes with it. */
+export interface ModelLoss {
+  readonly kind: LossKind;
+  /** Per-sample loss. */
+  readonly loss: LossFunction;
+  /** Per-sample accuracy: 1 where the prediction is right. */
+  readonly accuracy: LossFunction;
+}
+
+const LOSS_NAMES: Record<string, LossKind> = {
+  categoricalCrossentropy: 'categorical',
+  sparseCategoricalCrossentropy: 'sparse',
+  meanSquaredError: 'mse',
+};
+
+/** The compiled model's loss (see {@link LossKind}); throws for multi-output configurations. */
+export function modelLoss(fn: string, model: tfl.LayersModel): ModelLoss {
   const loss: unknown = Array.isArray(model.loss) ? model.loss[0] : model.loss;
-  if (typeof loss === 'function') return loss as LossFunction;
-  if (typeof loss === 'string' && CROSS_ENTROPY_NAMES.includes(loss)) {
-    return tfl.metrics.categoricalCrossentropy;
+  const resolved = compiledLoss(model);
+  if (resolved === undefined || (typeof loss !== 'string' && typeof loss !== 'function')) {
+    throw rangeError(fn, `model is compiled with loss ${show(loss)}; expected one loss`);
   }
-  throw rangeError(
-    fn,
-    `model is compiled with loss ${show(loss)}; expected 'categoricalCrossentropy' or a loss function`,
-  );
+  const kind = typeof loss === 'string' ? (LOSS_NAMES[loss] ?? 'custom') : 'custom';
+  return { kind, loss: resolved, accuracy: accuracyFor(kind, model) };
+}
+
+function accuracyFor(kind: LossKind, model: tfl.LayersModel): LossFunction {
+  if (kind === 'sparse') {
+    return (y, p) =>
+      tf.cast(tf.equal(tf.cast(tf.reshape(y, [-1]), 'int32'), tf.argMax(p, -1)), 'float32');
+  }
+  const outputs = model.outputs[0]?.shape[1];
+  if (kind === 'mse' && outputs === 1) {
+    return (y, p) =>
+      tf.reshape(tf.cast(tf.equal(tf.greater(y, 0.5), tf.greater(p, 0.5)), 'float32'), [-1]);
+  }
+  return tfl.metrics.categoricalAccuracy;
 }
 
 /**
- * Checks x and y against each other and the model: rank 2, float32 x, the same number of
- * rows, x's width the model's input width, y's width the model's output width, y one-hot.
- * One read-back for the one-hot test.
+ * Checks x and y against each other and the model before anything runs: rank 2 float32 x with
+ * the model's input width and only finite values; y as `loss` wants it (one-hot rows, class
+ * indices in range, or finite targets of the output's width); the same number of rows.
  */
 export async function checkData(
   fn: string,
   model: tfl.LayersModel,
+  loss: ModelLoss,
   data: unknown,
   what: string,
 ): Promise<ClassifierData> {
   const d = data as ClassifierData | null;
   if (typeof d !== 'object' || d === null || !isTensor(d.x) || !isTensor(d.y)) {
-    throw typeError(fn, `${what} is ${show(data)}; expected { x: Tensor2D, y: Tensor2D }`);
+    throw typeError(fn, `${what} is ${show(data)}; expected { x: Tensor2D, y: Tensor }`);
+  }
+  const extra = Object.keys(d).filter((k) => k !== 'x' && k !== 'y');
+  if (extra.length > 0) {
+    throw typeError(
+      fn,
+      `${what} has unknown key ${JSON.stringify(extra[0])}; expected only x and y`,
+    );
   }
   const { x, y } = d;
-  if (x.isDisposed || y.isDisposed) throw typeError(fn, `${what} holds a disposed tensor`);
-  if (x.rank !== 2) {
-    throw rangeError(
-      fn,
-      `${what}.x has shape [${x.shape.join(', ')}]; expected [N, features] (flattenImages makes it)`,
-    );
-  }
-  if (y.rank !== 2) {
-    throw rangeError(
-      fn,
-      `${what}.y has shape [${y.shape.join(', ')}]; expected one-hot [N, classes] (toCategorical makes it)`,
-    );
-  }
-  if (x.dtype !== 'float32') {
-    throw typeError(fn, `${what}.x has dtype ${x.dtype}; expected float32 (normalize makes it)`);
-  }
-  const [n, features] = x.shape as [number, number];
-  if (n === 0) throw rangeError(fn, `${what}.x has no rows`);
+  if (x.isDisposed) throw typeError(fn, `${what}.x is a disposed tensor`);
+  if (y.isDisposed) throw typeError(fn, `${what}.y is a disposed tensor`);
+  const n = checkInputs(fn, model, x, `${what}.x`);
   if (y.shape[0] !== n) {
     throw rangeError(
       fn,
       `${what}.x has ${n} rows but ${what}.y has ${y.shape[0]}; expected the same`,
     );
   }
+  await checkLabels(fn, model, loss.kind, y, `${what}.y`);
+  await checkFiniteRows(fn, x, `${what}.x`);
+  return { x, y };
+}
+
+/** Checks x's shape, dtype and width against the model; returns its row count. */
+export function checkInputs(
+  fn: string,
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  what: string,
+): number {
+  if (x.rank !== 2) {
+    throw rangeError(
+      fn,
+      `${what} has shape [${x.shape.join(', ')}]; expected [N, features] (flattenImages makes it)`,
+    );
+  }
+  if (x.dtype !== 'float32') {
+    throw typeError(fn, `${what} has dtype ${x.dtype}; expected float32 (normalize makes it)`);
+  }
+  const [n, features] = x.shape as [number, number];
   const inputWidth = model.inputs[0]?.shape[1];
   if (inputWidth != null && features !== inputWidth) {
     throw rangeError(
       fn,
-      `${what}.x has ${features} features but the model's input takes ${inputWidth}`,
+      `${what} has ${features} features but the model's input takes ${inputWidth}`,
     );
   }
-  const outputWidth = model.outputs[0]?.shape[1];
-  if (outputWidth != null && y.shape[1] !== outputWidth) {
+  return n;
+}
+
+async function checkLabels(
+  fn: string,
+  model: tfl.LayersModel,
+  kind: LossKind,
+  y: tf.Tensor,
+  what: string,
+): Promise<void> {
+  const outputs = model.outputs[0]?.shape[1] ?? undefined;
+  if (kind === 'sparse') return checkClassIndices(fn, y, outputs, what);
+  if (y.rank !== 2) {
+    const hint = kind === 'categorical' ? ' (toCategorical makes it)' : '';
     throw rangeError(
       fn,
-      `${what}.y has ${y.shape[1]} columns but the model outputs ${outputWidth} classes`,
+      `${what} has shape [${y.shape.join(', ')}]; expected [N, ${outputs ?? 'outputs'}]${hint}`,
     );
   }
+  if (outputs != null && y.shape[1] !== outputs) {
+    throw rangeError(fn, `${what} has ${y.shape[1]} columns but the model outputs ${outputs}`);
+  }
+  if (kind === 'categorical') return checkOneHot(fn, y, what);
+  return checkFiniteRows(fn, y, what);
+}
+
+async function checkOneHot(fn: string, y: tf.Tensor, what: string): Promise<void> {
   const bad = tf.tidy(() => {
     const yf = tf.cast(y, 'float32');
     const notBinary = tf.logicalAnd(tf.notEqual(yf, 0), tf.notEqual(yf, 1));
@@ -145,14 +215,63 @@ export async function checkData(
   const flags = await bad.data();
   bad.dispose();
   const row = flags.findIndex((v) => v !== 0);
-  if (row >= 0) {
-    const values = tf.tidy(() => tf.slice(y, [row, 0], [1, -1]));
-    const shown = Array.from(await values.data());
-    values.dispose();
+  if (row < 0) return;
+  const shown = await rowValues(y, row);
+  throw rangeError(
+    fn,
+    `${what} row ${row} is [${shown.join(', ')}], not one-hot; expected a single 1 (toCategorical makes it)`,
+  );
+}
+
+async function checkClassIndices(
+  fn: string,
+  y: tf.Tensor,
+  classes: number | undefined,
+  what: string,
+): Promise<void> {
+  if (y.rank !== 1 && !(y.rank === 2 && y.shape[1] === 1)) {
     throw rangeError(
       fn,
-      `${what}.y row ${row} is [${shown.join(', ')}], not one-hot; expected a single 1 (toCategorical makes it)`,
+      `${what} has shape [${y.shape.join(', ')}]; expected class indices [N] for sparse categorical cross-entropy`,
     );
   }
-  return { x, y };
+  const values = await y.data();
+  const limit = classes == null ? '' : ` in [0, ${classes})`;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isInteger(v) || v < 0 || (classes != null && v >= classes)) {
+      throw rangeError(fn, `${what}[${i}] is ${show(v)}; expected class indices${limit}`);
+    }
+  }
+}
+
+/**
+ * Throws naming the first row of the 2-D `x` that holds a NaN or an infinity. One reduction on
+ * the backend and one read-back of a value per row; a row whose sum overflowed is read and
+ * looked at before it is blamed.
+ */
+export async function checkFiniteRows(fn: string, x: tf.Tensor, what: string): Promise<void> {
+  if (x.size === 0) return;
+  const sums = tf.tidy(() => tf.sum(tf.reshape(tf.cast(x, 'float32'), [x.shape[0], -1]), 1));
+  const values = await sums.data();
+  sums.dispose();
+  for (let row = 0; row < values.length; row++) {
+    if (Number.isFinite(values[row])) continue;
+    const rowData = await rowValues(x, row);
+    const column = rowData.findIndex((v) => !Number.isFinite(v));
+    if (column < 0) continue; // large finite values whose sum overflowed
+    throw rangeError(
+      fn,
+      `${what} row ${row} has ${show(rowData[column])} at column ${column}; expected finite values (check the data preparation)`,
+    );
+  }
+}
+
+async function rowValues(t: tf.Tensor, row: number): Promise<number[]> {
+  const slice = tf.tidy(() =>
+    tf.reshape(tf.slice(tf.reshape(t, [t.shape[0], -1]), [row, 0], [1, -1]), [-1]),
+  );
+  const values = Array.from(await slice.data());
+  slice.dispose();
+  return values;
 }

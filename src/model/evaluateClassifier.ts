@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { checkPositiveInteger } from '../core/checks';
-import { checkData, checkModel, modelLoss, type ClassifierData } from './classifierInputs';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkOptions, integer } from '../core/validate';
+import {
+  checkData,
+  checkModel,
+  modelLoss,
+  type ClassifierData,
+  type ModelLoss,
+} from './classifierInputs';
 
 /**
  * A classifier's loss and accuracy on some data.
@@ -70,20 +76,21 @@ export async function evaluateClassifier(
 ): Promise<ClassifierScores> {
   const fn = 'evaluateClassifier';
   const m = checkModel(fn, model, 'evaluate');
-  const batchSize = checkPositiveInteger(fn, 'batchSize', options.batchSize ?? 32);
-  const { x, y } = await checkData(fn, m, data, 'data');
-  return scoreInBatches(m, x, y, batchSize);
+  const { batchSize } = checkOptions(fn, options, { batchSize: integer({ min: 1 }) });
+  const loss = modelLoss(fn, m);
+  const { x, y } = await checkData(fn, m, loss, data, 'data');
+  return scoreInBatches(m, loss, x, y, batchSize ?? 32);
 }
 
 /** Sums of loss and correct predictions over all rows, in batches, read back once. */
 export async function scoreInBatches(
   model: tfl.LayersModel,
+  loss: ModelLoss,
   x: tf.Tensor,
   y: tf.Tensor,
   batchSize: number,
 ): Promise<ClassifierScores> {
   const n = x.shape[0];
-  const lossFn = modelLoss('evaluateClassifier', model);
   const sums: tf.Tensor[] = [];
   try {
     for (let start = 0; start < n; start += batchSize) {
@@ -91,20 +98,24 @@ export async function scoreInBatches(
       sums.push(
         tf.tidy(() => {
           const xb = tf.slice(x, [start, 0], [size, -1]);
-          const yb = tf.slice(y, [start, 0], [size, -1]);
+          const yb = sliceRows(y, start, size);
           const pred = model.apply(xb, { training: false }) as tf.Tensor;
-          return tf.stack([
-            tf.sum(lossFn(yb, pred)),
-            tf.sum(tfl.metrics.categoricalAccuracy(yb, pred)),
-          ]);
+          return tf.stack([tf.sum(loss.loss(yb, pred)), tf.sum(loss.accuracy(yb, pred))]);
         }),
       );
     }
     const total = tf.addN(sums);
-    const [loss = NaN, correct = NaN] = await total.data();
+    const [lossSum = NaN, correct = NaN] = await total.data();
     total.dispose();
-    return { loss: loss / n, accuracy: correct / n };
+    return { loss: lossSum / n, accuracy: correct / n };
   } finally {
     tf.dispose(sums);
   }
+}
+
+/** Rows [start, start + size) of a tensor of any rank (labels may be [N]). */
+export function sliceRows(t: tf.Tensor, start: number, size: number): tf.Tensor {
+  const begin = t.shape.map((_, i) => (i === 0 ? start : 0));
+  const sizes = t.shape.map((d, i) => (i === 0 ? size : d));
+  return tf.slice(t, begin, sizes);
 }

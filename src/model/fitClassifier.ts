@@ -1,168 +1,40 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { checkPositiveInteger, checkSeed } from '../core/checks';
-import { rangeError, show } from '../core/errors';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { yieldToEventLoop } from '../core/env';
+import { rangeError, show, typeError } from '../core/errors';
 import { NonFiniteLossError } from '../core/NonFiniteLossError';
 import { createRng } from '../core/random';
-import { ProgressLogger, type ProgressSink, type Verbosity } from '../progress/ProgressLogger';
-import { checkData, checkModel, modelLoss, type ClassifierData } from './classifierInputs';
-import { scoreInBatches } from './evaluateClassifier';
-
-/**
- * Keras' `history.history` of a classifier: one value per epoch under each key.
- *
- * @example
- * ```ts
- * import type { ClassifierHistory } from 'denselab';
- *
- * const history: ClassifierHistory = { loss: [0.19, 0.1], accuracy: [0.94, 0.97] };
- * console.log('val_loss' in history); // false
- * ```
- */
-export interface ClassifierHistory {
-  /** Mean training loss of each epoch (the average over its batches, as Keras reports). */
-  readonly loss: number[];
-  /** Mean training accuracy of each epoch. */
-  readonly accuracy: number[];
-  /** Validation loss after each epoch, when there is validation data. */
-  readonly val_loss?: number[];
-  /** Validation accuracy after each epoch, when there is validation data. */
-  readonly val_accuracy?: number[];
-}
-
-/**
- * The values {@link ClassifierCallbacks} receive at the end of an epoch.
- *
- * @example
- * ```ts
- * import type { EpochLogs } from 'denselab';
- *
- * const logs: EpochLogs = { loss: 0.1933, accuracy: 0.9426, val_loss: 0.1238, val_accuracy: 0.9661 };
- * console.log(logs.val_accuracy); // 0.9661
- * ```
- */
-export interface EpochLogs {
-  /** The epoch's mean training loss. */
-  readonly loss: number;
-  /** The epoch's mean training accuracy. */
-  readonly accuracy: number;
-  /** Validation loss, when there is validation data. */
-  readonly val_loss?: number;
-  /** Validation accuracy, when there is validation data. */
-  readonly val_accuracy?: number;
-}
-
-/**
- * The values {@link ClassifierCallbacks} receive at the end of a batch.
- *
- * @example
- * ```ts
- * import type { BatchLogs } from 'denselab';
- *
- * const logs: BatchLogs = { loss: 0.31, accuracy: 0.9375, size: 32 };
- * console.log(logs.size); // 32
- * ```
- */
-export interface BatchLogs {
-  /** The batch's loss. */
-  readonly loss: number;
-  /** The batch's accuracy. */
-  readonly accuracy: number;
-  /** Samples in the batch. */
-  readonly size: number;
-}
-
-/**
- * Hooks into {@link fitClassifier}'s loop; each may return a promise, which is awaited.
- * Set `model.stopTraining = true` in one to stop after the current epoch.
- *
- * @example
- * ```ts
- * import type { ClassifierCallbacks } from 'denselab';
- *
- * const seen: number[] = [];
- * const callbacks: ClassifierCallbacks = { onEpochEnd: (epoch, logs) => void seen.push(epoch, logs.loss) };
- * callbacks.onEpochEnd?.(0, { loss: 0.25, accuracy: 0.9 });
- * console.log(seen); // [0, 0.25]
- * ```
- */
-export interface ClassifierCallbacks {
-  /** Before the first epoch. */
-  onTrainBegin?(): void | Promise<void>;
-  /** Before each epoch (0-based). */
-  onEpochBegin?(epoch: number): void | Promise<void>;
-  /**
-   * After each batch (0-based within its epoch). Asking for this reads the loss back after
-   * every batch, which slows training on GPU backends.
-   */
-  onBatchEnd?(batch: number, logs: BatchLogs): void | Promise<void>;
-  /** After each epoch (0-based) and its validation. */
-  onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
-  /** After the last epoch. */
-  onTrainEnd?(history: ClassifierHistory): void | Promise<void>;
-}
-
-/**
- * Options of {@link fitClassifier}.
- *
- * @example
- * ```ts
- * import type { FitClassifierOptions } from 'denselab';
- *
- * const notes: FitClassifierOptions = { epochs: 5, batchSize: 32, verbose: 1, seed: 1 };
- * console.log(notes.epochs); // 5
- * ```
- */
-export interface FitClassifierOptions {
-  /** Passes over the training data. Default 1, as Keras. */
-  epochs?: number;
-  /**
-   * The epoch to start at (0-based), to resume an earlier run, as Keras' `initial_epoch`:
-   * `epochs` stays the index to stop at. With the same `seed`, the shuffle continues where an
-   * uninterrupted run would be. Default 0.
-   */
-  initialEpoch?: number;
-  /** Samples per gradient step. Default 32, as Keras (60,000 images: 1,875 steps). */
-  batchSize?: number;
-  /** Data evaluated after each epoch (the notes' 10,000 test images). */
-  validationData?: ClassifierData;
-  /** Samples per forward pass of the validation. Default `max(batchSize, 256)`. */
-  validationBatchSize?: number;
-  /** Shuffle the training samples before each epoch. Default true, as Keras. */
-  shuffle?: boolean;
-  /** Seeds the shuffle, so that the same seed repeats a run bit for bit on one backend. */
-  seed?: number;
-  /** Keras' `verbose`: 0 silent, 1 progress bar (default), 2 one line per epoch. */
-  verbose?: Verbosity;
-  /** Where progress lines go (default: standard output in Node, the console elsewhere). */
-  sink?: ProgressSink;
-  /** A logger of your own (it replaces `verbose` and `sink`). */
-  logger?: ProgressLogger;
-  /** Hooks called during training. */
-  callbacks?: ClassifierCallbacks | readonly ClassifierCallbacks[];
-}
-
-/**
- * What {@link fitClassifier} returns, shaped like the History tfjs and Keras return.
- *
- * @example
- * ```ts
- * import type { ClassifierTraining } from 'denselab';
- *
- * const training: ClassifierTraining = { epoch: [0, 1], history: { loss: [0.19, 0.1], accuracy: [0.94, 0.97] } };
- * console.log(training.epoch.length); // 2
- * ```
- */
-export interface ClassifierTraining {
-  /** The epochs that ran, 0-based. */
-  readonly epoch: number[];
-  /** Keras' keys: `loss`, `accuracy`, `val_loss`, `val_accuracy`. */
-  readonly history: ClassifierHistory;
-}
+import {
+  boolean,
+  checkOptions,
+  finite,
+  func,
+  integer,
+  oneOf,
+  type OptionSpec,
+} from '../core/validate';
+import { hasWasmSimd } from '../kernels/wasmCode';
+import { PROGRESS_LOGGER_OPTIONS, ProgressLogger } from '../progress/ProgressLogger';
+import {
+  checkData,
+  checkModel,
+  modelLoss,
+  type ClassifierData,
+  type ModelLoss,
+} from './classifierInputs';
+import { denseStack } from './denseStack';
+import { defaultThreads, EngineTrainer } from './engineTrainer';
+import type {
+  ClassifierCallbacks,
+  ClassifierHistory,
+  ClassifierTraining,
+  FitClassifierOptions,
+  TrainingPath,
+} from './fitTypes';
+import { TfjsTrainer } from './tfjsTrainer';
+import type { Trainer } from './trainer';
 
 const FN = 'fitClassifier';
-/** Losses wait on the backend at most this many batches before they are read and checked. */
-const MAX_PENDING = 100;
 
 /**
  * Trains a classifier the way Keras' `model.fit(x, y, epochs, batch_size, validation_data)`
@@ -177,18 +49,31 @@ const MAX_PENDING = 100;
  * - **a stop on a NaN or infinite loss** (Keras' `TerminateOnNaN`): a
  *   {@link NonFiniteLossError} naming the epoch and batch, holding the history so far.
  *
- * Losses stay on the backend and are read back in groups (when the progress bar redraws, or
- * every 100 batches), not after every batch; after each read-back the loop yields to the event
- * loop, so a page stays responsive while it trains. No tensor is left behind: after training and
- * `model.dispose()`, `tf.memory().numTensors` is where it started. Layer regularization
- * losses are not added (the models {@link buildDenseClassifier} makes have none).
+ * **Two paths** (see {@link TrainingPath}; the result's `path` and the verbose log say which
+ * ran and why): a stack of Dense layers trained with categorical or sparse categorical
+ * cross-entropy or MSE and tfjs' SGD, momentum, RMSprop or Adam, on the wasm or cpu backend
+ * (however it was chosen), trains on **denselab's dense engine**: every step in denselab's
+ * own WebAssembly memory, split across threads, many times faster than tfjs' layers. The
+ * weights are written back into the model after every epoch (and before each `onBatchEnd`,
+ * which also sees current weights), the optimizer's state after every epoch; the loss curve
+ * agrees with tfjs' path within float32 rounding. Anything else (other layers, regularizers,
+ * custom optimizers or losses, WebGPU and WebGL) trains **through tfjs**, where losses stay on
+ * the backend and are read back in groups.
+ *
+ * After a non-finite loss the model holds the last weights known to give a finite loss (the
+ * error says which), not the broken ones Keras' `TerminateOnNaN` leaves. The loop yields to
+ * the event loop as it reads losses, so a page stays responsive. No tensor is left behind.
+ * Layer regularization losses are not added (the models {@link buildDenseClassifier} makes
+ * have none).
  *
  * @param model - a compiled tfjs-layers model with one input and one output
  * @param data - `x` float32 `[N, features]`, `y` one-hot `[N, classes]`
- * @param options - epochs, batch size, validation data, shuffle, seed, verbosity, callbacks
- * @returns the epochs and Keras' history
- * @throws TypeError or RangeError before training for bad options or data that does not fit
- *   the model; {@link NonFiniteLossError} when the loss stops being finite
+ * @param options - epochs, batch size, validation data, shuffle, seed, verbosity, callbacks,
+ *   engine and threads
+ * @returns the epochs, Keras' history and the path training took
+ * @throws TypeError or RangeError before training for bad options, unknown option keys, or
+ *   data that does not fit the model (wrong shapes, labels, NaN or infinite inputs, naming the
+ *   first bad row); {@link NonFiniteLossError} when the loss stops being finite
  *
  * @example
  * ```ts
@@ -212,158 +97,300 @@ export async function fitClassifier(
   options: FitClassifierOptions = {},
 ): Promise<ClassifierTraining> {
   const m = checkModel(FN, model, 'fit');
-  const epochs = checkPositiveInteger(FN, 'epochs', options.epochs ?? 1);
-  const batchSize = checkPositiveInteger(FN, 'batchSize', options.batchSize ?? 32);
-  const initialEpoch = options.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+  const run = checkFitOptions(options);
+  const loss = modelLoss(FN, m);
+  const train = await checkData(FN, m, loss, data, 'data');
+  const validation =
+    run.validationData === undefined
+      ? undefined
+      : await checkData(FN, m, loss, run.validationData, 'validationData');
+  const trainer = await chooseTrainer(m, loss, train, validation, run);
+  try {
+    return await runEpochs(m, trainer, train.x.shape[0], run, validation !== undefined);
+  } catch (err) {
+    // The model gets the engine's latest weights on every way out (after a NaN, recover did).
+    if (!(err instanceof NonFiniteLossError)) await trainer.sync(true).catch(() => undefined);
+    throw err;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+const FIT_OPTIONS = {
+  epochs: integer({ min: 1 }),
+  initialEpoch: integer({ min: 0 }),
+  batchSize: integer({ min: 1 }),
+  // checked against the model with the data (checkData)
+  validationData: (_fn: string, _path: string, value: unknown): ClassifierData =>
+    value as ClassifierData,
+  validationBatchSize: integer({ min: 1 }),
+  shuffle: boolean,
+  seed: finite(),
+  verbose: PROGRESS_LOGGER_OPTIONS.verbose,
+  sink: PROGRESS_LOGGER_OPTIONS.sink,
+  logger: (fn: string, path: string, value: unknown) => {
+    if (value instanceof ProgressLogger) return value;
+    throw typeError(fn, `${path} is ${show(value)}; expected a ProgressLogger`);
+  },
+  callbacks: (fn: string, path: string, value: unknown) => checkCallbacks(fn, path, value),
+  engine: oneOf(['auto', 'tfjs']),
+  threads: integer({ min: 1, max: 64 }),
+} satisfies OptionSpec;
+
+/** The options with their defaults, checked. */
+interface Run {
+  epochs: number;
+  initialEpoch: number;
+  batchSize: number;
+  validationData: ClassifierData | undefined;
+  validationBatchSize: number;
+  shuffle: boolean;
+  seed: number | undefined;
+  logger: ProgressLogger;
+  callbacks: ClassifierCallbacks[];
+  engine: 'auto' | 'tfjs';
+  threads: number | undefined;
+}
+
+function checkFitOptions(options: unknown): Run {
+  const o = checkOptions(FN, options, FIT_OPTIONS);
+  const epochs = o.epochs ?? 1;
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (initialEpoch >= epochs) {
     throw rangeError(
       FN,
-      `initialEpoch is ${show(initialEpoch)}; expected an integer in [0, epochs) = [0, ${epochs})`,
+      `initialEpoch is ${initialEpoch}; expected an integer in [0, epochs) = [0, ${epochs})`,
     );
   }
-  const validationBatchSize = checkPositiveInteger(
-    FN,
-    'validationBatchSize',
-    options.validationBatchSize ?? Math.max(batchSize, 256),
-  );
-  const seed = checkSeed(FN, options.seed);
-  const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean')
-    throw rangeError(FN, `shuffle is ${show(shuffle)}; expected a boolean`);
-  const callbacks =
-    options.callbacks === undefined ? [] : ([] as ClassifierCallbacks[]).concat(options.callbacks);
-  const logger =
-    options.logger ?? new ProgressLogger({ verbose: options.verbose ?? 1, sink: options.sink });
-  const { x, y } = await checkData(FN, m, data, 'data');
-  const validation =
-    options.validationData === undefined
-      ? undefined
-      : await checkData(FN, m, options.validationData, 'validationData');
+  if (o.logger !== undefined && (o.verbose !== undefined || o.sink !== undefined)) {
+    throw typeError(FN, 'logger replaces verbose and sink; pass either logger or verbose and sink');
+  }
+  const batchSize = o.batchSize ?? 32;
+  return {
+    epochs,
+    initialEpoch,
+    batchSize,
+    validationData: o.validationData,
+    validationBatchSize: o.validationBatchSize ?? Math.max(batchSize, 256),
+    shuffle: o.shuffle ?? true,
+    seed: o.seed,
+    logger: o.logger ?? new ProgressLogger({ verbose: o.verbose ?? 1, sink: o.sink }),
+    callbacks: o.callbacks ?? [],
+    engine: o.engine ?? 'auto',
+    threads: o.threads,
+  };
+}
 
-  const n = x.shape[0];
-  const steps = Math.ceil(n / batchSize);
-  const optimizer = m.optimizer;
-  const lossFn = modelLoss(FN, m);
-  const variables = m.trainableWeights.map((w) => w.read() as tf.Variable);
-  const rng = createRng(seed);
-  const order = new Int32Array(n).map((_, i) => i);
+const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
+
+/** Callbacks: one object or a list, each with only known hooks, each a function. */
+function checkCallbacks(fn: string, path: string, value: unknown): ClassifierCallbacks[] {
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  const hooks = Object.fromEntries(HOOKS.map((h) => [h, func('a function')]));
+  return list.map(
+    (c, i) =>
+      checkOptions(
+        fn,
+        c,
+        hooks,
+        Array.isArray(value) ? `${path}[${i}]` : path,
+      ) as ClassifierCallbacks,
+  );
+}
+
+/** The dense engine when the model and backend allow it, else tfjs; with the reason. */
+async function chooseTrainer(
+  model: tfl.LayersModel,
+  loss: ModelLoss,
+  train: ClassifierData,
+  validation: ClassifierData | undefined,
+  run: Run,
+): Promise<Trainer> {
+  const backend = tf.getBackend();
+  const stack = denseStack(model, loss.kind);
+  let reason: string;
+  if (run.engine === 'tfjs') reason = "engine: 'tfjs' was asked for";
+  else if (backend !== 'wasm' && backend !== 'cpu') {
+    reason = `the ${backend} backend runs on the GPU through tfjs`;
+  } else if (!hasWasmSimd()) reason = 'this JavaScript engine has no WebAssembly SIMD';
+  else if (!stack.ok) reason = `the model is not a plain stack of Dense layers: ${stack.reason}`;
+  else {
+    const threads = run.threads ?? (await defaultThreads());
+    const input = {
+      model,
+      stack: stack.stack,
+      train,
+      validation,
+      threads,
+      batchSize: run.batchSize,
+      validationBatchSize: run.validationBatchSize,
+    };
+    const layers = stack.stack.layers.map((l) => l.units).join('-');
+    return EngineTrainer.create(
+      input,
+      `a stack of ${stack.stack.layers.length} Dense layers (${layers}) with ${stack.stack.optimizer.kind} and ${stack.stack.loss} loss, on the ${backend} backend`,
+    );
+  }
+  return new TfjsTrainer(
+    model,
+    loss,
+    train,
+    validation,
+    run.validationBatchSize,
+    run.shuffle,
+    reason,
+  );
+}
+
+/** Everything the epochs share. */
+interface Loop {
+  model: tfl.LayersModel;
+  trainer: Trainer;
+  run: Run;
+  n: number;
+  steps: number;
+  order: Int32Array;
+  history: Required<ClassifierHistory>;
+}
+
+async function runEpochs(
+  model: tfl.LayersModel,
+  trainer: Trainer,
+  n: number,
+  run: Run,
+  validate: boolean,
+): Promise<ClassifierTraining> {
+  const steps = Math.ceil(n / run.batchSize);
   const history: Required<ClassifierHistory> = {
     loss: [],
     accuracy: [],
     val_loss: [],
     val_accuracy: [],
   };
+  const loop: Loop = {
+    model,
+    trainer,
+    run,
+    n,
+    steps,
+    order: new Int32Array(n).map((_, i) => i),
+    history,
+  };
+  const rng = createRng(run.seed);
   const epochList: number[] = [];
-  const wantBatchLogs = callbacks.some((c) => c.onBatchEnd !== undefined);
-
-  m.stopTraining = false;
-  logger.trainBegin(epochs, steps);
-  for (const c of callbacks) await c.onTrainBegin?.();
-
+  model.stopTraining = false;
+  run.logger.trainBegin(run.epochs, steps);
+  run.logger.note(describePath(trainer.path));
+  for (const c of run.callbacks) await c.onTrainBegin?.();
   // Replay the shuffles of the skipped epochs so that a resumed run sees the same order.
-  if (shuffle) for (let e = 0; e < initialEpoch; e++) shuffleInPlace(order, rng);
-  for (let epoch = initialEpoch; epoch < epochs; epoch++) {
-    if (shuffle) shuffleInPlace(order, rng);
-    logger.epochBegin(epoch);
-    for (const c of callbacks) await c.onEpochBegin?.(epoch);
-
-    let lossSum = 0;
-    let accSum = 0;
-    let seen = 0;
-    let done = 0;
-    // Each step leaves its loss and [accuracy, sum of predictions] on the backend; they are
-    // read together when the bar redraws, a callback wants them, or MAX_PENDING accumulate.
-    // The prediction sum catches NaN weights even where the loss hides them: wasm's clip
-    // turns NaN probabilities into epsilon, so its cross-entropy stays finite.
-    let pending: { loss: tf.Scalar; stats: tf.Tensor1D; size: number }[] = [];
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      const stacked = tf.tidy(() =>
-        tf.concat([tf.stack(batch.map((p) => p.loss)), ...batch.map((p) => p.stats)]),
-      );
-      tf.dispose(batch.flatMap((p) => [p.loss, p.stats]));
-      const values = await stacked.data();
-      stacked.dispose();
-      for (let i = 0; i < batch.length; i++) {
-        const loss = values[i] as number;
-        const acc = values[batch.length + 2 * i] as number;
-        const predSum = values[batch.length + 2 * i + 1] as number;
-        const size = (batch[i] as { size: number }).size;
-        if (!Number.isFinite(loss) || !Number.isFinite(predSum)) {
-          throw new NonFiniteLossError(
-            FN,
-            epoch + 1,
-            done + 1,
-            Number.isFinite(loss) ? NaN : loss,
-            trimmed(history),
-            'try a smaller learning rate, and check the inputs for NaN or values far outside [0, 1]',
-          );
-        }
-        lossSum += loss * size;
-        accSum += acc * size;
-        seen += size;
-        done++;
-        for (const c of callbacks) await c.onBatchEnd?.(done - 1, { loss, accuracy: acc, size });
-      }
-      logger.batchEnd(done, { loss: lossSum / seen, accuracy: accSum / seen });
-      // Let the page (or the process) breathe: a read-back on the cpu and wasm backends
-      // resolves at once, so without this a browser tab would freeze until training ends.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    };
-
-    try {
-      for (let step = 0; step < steps; step++) {
-        const start = step * batchSize;
-        const size = Math.min(batchSize, n - start);
-        const [xb, yb] = tf.tidy(() => {
-          if (!shuffle)
-            return [tf.slice(x, [start, 0], [size, -1]), tf.slice(y, [start, 0], [size, -1])];
-          const idx = tf.tensor1d(order.subarray(start, start + size), 'int32');
-          return [tf.gather(x, idx), tf.gather(y, idx)];
-        });
-        let stats: tf.Tensor1D | undefined;
-        const loss = optimizer.minimize(
-          () => {
-            const pred = m.apply(xb, { training: true }) as tf.Tensor;
-            const accuracy = tf.mean(tfl.metrics.categoricalAccuracy(yb, pred));
-            stats = tf.keep(tf.stack([accuracy, tf.sum(pred)]) as tf.Tensor1D);
-            return tf.mean<tf.Scalar>(lossFn(yb, pred));
-          },
-          true,
-          variables,
-        ) as tf.Scalar;
-        tf.dispose([xb, yb]);
-        pending.push({ loss, stats: stats as tf.Tensor1D, size });
-        if (wantBatchLogs || pending.length >= MAX_PENDING || logger.drawDue) await flush();
-      }
-      await flush();
-    } finally {
-      tf.dispose(pending.flatMap((p) => [p.loss, p.stats]));
-    }
-
-    const logs: { loss: number; accuracy: number; val_loss?: number; val_accuracy?: number } = {
-      loss: lossSum / seen,
-      accuracy: accSum / seen,
-    };
-    history.loss.push(logs.loss);
-    history.accuracy.push(logs.accuracy);
-    if (validation !== undefined) {
-      const scores = await scoreInBatches(m, validation.x, validation.y, validationBatchSize);
+  if (run.shuffle) for (let e = 0; e < run.initialEpoch; e++) shuffleInPlace(loop.order, rng);
+  for (let epoch = run.initialEpoch; epoch < run.epochs; epoch++) {
+    if (run.shuffle) shuffleInPlace(loop.order, rng);
+    run.logger.epochBegin(epoch);
+    await callHooks(loop, 'onEpochBegin', epoch);
+    const logs = await runEpoch(loop, epoch);
+    await trainer.sync(true);
+    if (validate) {
+      const scores = await trainer.validate();
       logs.val_loss = scores.loss;
       logs.val_accuracy = scores.accuracy;
       history.val_loss.push(scores.loss);
       history.val_accuracy.push(scores.accuracy);
     }
+    history.loss.push(logs.loss);
+    history.accuracy.push(logs.accuracy);
     epochList.push(epoch);
-    logger.epochEnd(logs);
-    for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
-    if (m.stopTraining) break;
+    run.logger.epochEnd(logs);
+    await callHooks(loop, 'onEpochEnd', epoch, logs);
+    if (model.stopTraining) break;
   }
   const result = trimmed(history);
-  for (const c of callbacks) await c.onTrainEnd?.(result);
-  return { epoch: epochList, history: result };
+  for (const c of run.callbacks) await c.onTrainEnd?.(result);
+  return { epoch: epochList, history: result, path: trainer.path };
+}
+
+/**
+ * Calls one hook of every callback; when any has it, the trainer reads the model back in
+ * afterwards (the hook may have changed the weights, or with `optimizer` the optimizer).
+ */
+async function callHooks<H extends 'onEpochBegin' | 'onEpochEnd' | 'onBatchEnd'>(
+  loop: Loop,
+  name: H,
+  ...args: Parameters<NonNullable<ClassifierCallbacks[H]>>
+): Promise<void> {
+  const hooks = loop.run.callbacks.filter((c) => c[name] !== undefined);
+  for (const c of hooks) {
+    await (c[name] as (...a: Parameters<NonNullable<ClassifierCallbacks[H]>>) => unknown)(...args);
+  }
+  if (hooks.length > 0) await loop.trainer.reload(name !== 'onBatchEnd');
+}
+
+function describePath(path: TrainingPath): string {
+  if (path.engine === 'tfjs') return `Training through tfjs: ${path.reason}`;
+  const simd = path.fusedMultiplyAdd ? 'relaxed SIMD' : 'SIMD';
+  return `Training on denselab's dense engine (${simd}, ${path.threads} thread${path.threads === 1 ? '' : 's'}): ${path.reason}`;
+}
+
+/** Losses wait on the backend at most this many batches before they are read and checked. */
+const MAX_PENDING = 100;
+
+/** One epoch's steps; returns its mean loss and accuracy. */
+async function runEpoch(
+  loop: Loop,
+  epoch: number,
+): Promise<{ loss: number; accuracy: number; val_loss?: number; val_accuracy?: number }> {
+  const { trainer, run, n, steps } = loop;
+  const wantBatchLogs = run.callbacks.some((c) => c.onBatchEnd !== undefined);
+  const sums = { loss: 0, accuracy: 0, seen: 0, done: 0 };
+  const flush = async (): Promise<void> => {
+    for (const o of await trainer.collect()) {
+      if (!Number.isFinite(o.loss)) throw await diverged(loop, epoch, sums.done + 1, o.loss);
+      sums.loss += o.loss * o.size;
+      sums.accuracy += o.accuracy * o.size;
+      sums.seen += o.size;
+      sums.done++;
+      if (wantBatchLogs) {
+        await trainer.sync(false);
+        const logs = { loss: o.loss, accuracy: o.accuracy, size: o.size };
+        await callHooks(loop, 'onBatchEnd', sums.done - 1, logs);
+      }
+    }
+    run.logger.batchEnd(sums.done, {
+      loss: sums.loss / sums.seen,
+      accuracy: sums.accuracy / sums.seen,
+    });
+    await yieldToEventLoop();
+  };
+  for (let step = 0; step < steps; step++) {
+    const start = step * run.batchSize;
+    const ok = trainer.step(loop.order, start, Math.min(run.batchSize, n - start));
+    if (!ok || wantBatchLogs || trainer.pending >= MAX_PENDING || run.logger.drawDue) await flush();
+  }
+  await flush();
+  return { loss: sums.loss / sums.seen, accuracy: sums.accuracy / sums.seen };
+}
+
+/** The error for a non-finite loss, after the model got its last finite weights back. */
+async function diverged(
+  loop: Loop,
+  epoch: number,
+  batch: number,
+  loss: number,
+): Promise<NonFiniteLossError> {
+  const steps = await loop.trainer.recover();
+  const at = steps - 1;
+  const restored =
+    steps === 0
+      ? 'the weights it started from'
+      : `the weights after epoch ${loop.run.initialEpoch + Math.floor(at / loop.steps) + 1}, batch ${(at % loop.steps) + 1}, the last known to give a finite loss`;
+  return new NonFiniteLossError(
+    FN,
+    epoch + 1,
+    batch,
+    Number.isFinite(loss) ? NaN : loss,
+    trimmed(loop.history),
+    `try a smaller learning rate, and check the inputs for values far outside [0, 1]; the model holds ${restored}`,
+  );
 }
 
 /** The history without validation keys when there was no validation. */

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { checkPositiveInteger } from '../core/checks';
-import { rangeError, show, typeError } from '../core/errors';
+import { show, typeError } from '../core/errors';
 import { isTensor } from '../core/input';
-import { checkModel } from './classifierInputs';
+import { checkOptions, integer } from '../core/validate';
+import { checkFiniteRows, checkInputs, checkModel } from './classifierInputs';
 
 /**
  * What {@link predictClasses} returns for each sample.
@@ -57,15 +57,11 @@ export async function predictClasses(
 ): Promise<ClassPredictions> {
   const fn = 'predictClasses';
   const m = checkModel(fn, model, 'predict');
-  const batchSize = checkPositiveInteger(fn, 'batchSize', options.batchSize ?? 256);
-  if (!isTensor(x) || x.isDisposed) throw typeError(fn, `x is ${show(x)}; expected a Tensor2D`);
-  if (x.rank !== 2 || x.dtype !== 'float32') {
-    throw rangeError(fn, `x is ${x.dtype} [${x.shape.join(', ')}]; expected float32 [N, features]`);
-  }
-  const width = m.inputs[0]?.shape[1];
-  if (width != null && x.shape[1] !== width) {
-    throw rangeError(fn, `x has ${x.shape[1]} features but the model's input takes ${width}`);
-  }
+  const { batchSize = 256 } = checkOptions(fn, options, { batchSize: integer({ min: 1 }) });
+  if (!isTensor(x)) throw typeError(fn, `x is ${show(x)}; expected a Tensor2D`);
+  if (x.isDisposed) throw typeError(fn, 'x is a disposed tensor');
+  checkInputs(fn, m, x, 'x');
+  await checkFiniteRows(fn, x, 'x');
   const n = x.shape[0];
   if (n === 0) {
     const numClasses = m.outputs[0]?.shape[1] ?? 0;

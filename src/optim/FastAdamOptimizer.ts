@@ -1,14 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE, type AdamUpdateAttrs } from '../kernels/adamUpdate';
-import { canFuse, gradientEntries, runUpdate, slot, type Slot } from './fusedUpdate';
-
-/** tfjs' AdamOptimizer state, private in its types; read here to keep one set of slots. */
-interface AdamState {
-  accumulatedFirstMoment: Slot[];
-  accumulatedSecondMoment: Slot[];
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-}
+import { adamState } from '../internals/tfjsInternals';
+import { canFuse, gradientEntries, runUpdate, slot } from './fusedUpdate';
 
 /**
  * tfjs' AdamOptimizer with one fused kernel per variable and step where denselab's kernels are
@@ -20,7 +13,7 @@ export class FastAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(
     variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0],
   ): void {
-    const state = this as unknown as AdamState;
+    const state = adamState(this);
     const entries = gradientEntries(variableGradients);
     if (
       !(state.accBeta1 instanceof tf.Variable) ||

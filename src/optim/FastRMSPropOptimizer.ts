@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RMSPROP_UPDATE, type RMSPropUpdateAttrs } from '../kernels/rmspropUpdate';
-import { canFuse, gradientEntries, runUpdate, slot, type Slot } from './fusedUpdate';
-
-/** tfjs' RMSPropOptimizer state, private in its types; read here to keep one set of slots. */
-interface RMSPropState {
-  accumulatedMeanSquares: Slot[];
-  accumulatedMoments: Slot[];
-  centered: boolean;
-}
+import { rmspropState } from '../internals/tfjsInternals';
+import { canFuse, gradientEntries, runUpdate, slot } from './fusedUpdate';
 
 /**
  * tfjs' RMSPropOptimizer with one fused kernel per variable and step where denselab's kernels
@@ -20,7 +14,7 @@ export class FastRMSPropOptimizer extends tf.RMSPropOptimizer {
   override applyGradients(
     variableGradients: Parameters<tf.RMSPropOptimizer['applyGradients']>[0],
   ): void {
-    const state = this as unknown as RMSPropState;
+    const state = rmspropState(this);
     const entries = gradientEntries(variableGradients);
     if (
       state.centered ||

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { rangeError, show } from '../core/errors';
+import { rangeError, show, typeError } from '../core/errors';
+import { finite, type Check } from '../core/validate';
 import { FastAdamOptimizer } from './FastAdamOptimizer';
 import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
 
@@ -102,33 +103,40 @@ export const KERAS_OPTIMIZER_DEFAULTS: Readonly<Record<OptimizerName, OptimizerH
   adadelta: { learningRate: 0.001, rho: 0.95, epsilon: 1e-7 },
 };
 
+const NAMES_TEXT = OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ');
+
+/** An optimizer name (a string not in the list is a RangeError, another type a TypeError). */
+export const optimizerName: Check<OptimizerName> = (fn, path, value) => {
+  if (typeof value === 'string' && (OPTIMIZER_NAMES as readonly string[]).includes(value)) {
+    return value as OptimizerName;
+  }
+  const message = `${path} is ${show(value)}; expected one of ${NAMES_TEXT}`;
+  throw typeof value === 'string' ? rangeError(fn, message) : typeError(fn, message);
+};
+
+/** The `optimizer` option: a name or a tf.Optimizer. */
+export const optimizerOption: Check<OptimizerName | tf.Optimizer> = (fn, path, value) => {
+  if (isOptimizer(value)) return value;
+  const message = `${path} is ${show(value)}; expected a tf.Optimizer or one of ${NAMES_TEXT}`;
+  if (typeof value !== 'string') throw typeError(fn, message);
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(value)) throw rangeError(fn, message);
+  return value as OptimizerName;
+};
+
+/** A learning rate: a finite number > 0. */
+export const learningRateOption: Check<number> = finite({ min: 0, exclusiveMin: true });
+
 /** Checks an optimizer name and learning rate; returns the hyperparameters to use. */
 export function resolveHyperparameters(
   fn: string,
   name: unknown,
-  learningRate: number | undefined,
+  learningRate: unknown,
 ): OptimizerHyperparameters & { name: OptimizerName } {
-  if (typeof name !== 'string' || !(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
-    throw rangeError(
-      fn,
-      `optimizer is ${show(name)}; expected a tf.Optimizer or one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}`,
-    );
-  }
-  if (
-    learningRate !== undefined &&
-    (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate <= 0)
-  ) {
-    throw rangeError(
-      fn,
-      `learningRate is ${show(learningRate)}; expected a positive finite number`,
-    );
-  }
-  const defaults = KERAS_OPTIMIZER_DEFAULTS[name as OptimizerName];
-  return {
-    ...defaults,
-    learningRate: learningRate ?? defaults.learningRate,
-    name: name as OptimizerName,
-  };
+  const checkedName = optimizerName(fn, 'name', name);
+  const lr =
+    learningRate === undefined ? undefined : learningRateOption(fn, 'learningRate', learningRate);
+  const defaults = KERAS_OPTIMIZER_DEFAULTS[checkedName];
+  return { ...defaults, learningRate: lr ?? defaults.learningRate, name: checkedName };
 }
 
 /**
@@ -179,7 +187,7 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
  * tfjs 4.22's MomentumOptimizer.dispose() leaves its learning-rate scalar behind (it does not
  * call SGDOptimizer.dispose()); this subclass releases it too.
  */
-class DisposingMomentumOptimizer extends tf.MomentumOptimizer {
+export class DisposingMomentumOptimizer extends tf.MomentumOptimizer {
   override dispose(): void {
     super.dispose();
     if (!this.c.isDisposed) this.c.dispose();
@@ -200,14 +208,17 @@ export type OptimizerChoice =
   | { custom: tf.Optimizer; hyper?: undefined }
   | { custom?: undefined; hyper: OptimizerHyperparameters & { name: OptimizerName } };
 
-/** Checks `optimizer` and `learningRate` options, defaulting to `fallback`, naming `fn`. */
+/**
+ * The checked `optimizer` and `learningRate` options (see {@link optimizerOption}): a caller's
+ * tf.Optimizer, or a name with its hyperparameters, defaulting to `fallback`.
+ */
 export function resolveOptimizerOption(
   fn: string,
   optimizer: OptimizerName | tf.Optimizer | undefined,
   learningRate: number | undefined,
   fallback: OptimizerName,
 ): OptimizerChoice {
-  if (isOptimizer(optimizer)) {
+  if (optimizer !== undefined && isOptimizer(optimizer)) {
     if (learningRate !== undefined) {
       throw rangeError(
         fn,
@@ -216,5 +227,7 @@ export function resolveOptimizerOption(
     }
     return { custom: optimizer };
   }
-  return { hyper: resolveHyperparameters(fn, optimizer ?? fallback, learningRate) };
+  const name = optimizer ?? fallback;
+  const defaults = KERAS_OPTIMIZER_DEFAULTS[name];
+  return { hyper: { ...defaults, learningRate: learningRate ?? defaults.learningRate, name } };
 }

@@ -4,13 +4,8 @@
  * kernel per variable where that kernel is installed and the backend runs it. Internal.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Slot } from '../internals/tfjsInternals';
 import { runsOn } from '../kernels/elementwise';
-
-/** One slot variable of a tfjs optimizer, as tfjs keeps it. */
-export interface Slot {
-  originalName: string;
-  variable: tf.Variable;
-}
 
 /** The (name, gradient) pairs of applyGradients' argument, in tfjs' order. */
 export function gradientEntries(

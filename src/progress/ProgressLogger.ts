@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { rangeError, show, typeError } from '../core/errors';
+import { checkOptions, finite, func, oneOf, withMethods } from '../core/validate';
 import { formatEta, formatMetrics, formatTimePerStep, progressBar, stepCount } from './format';
 
 /**
@@ -62,6 +62,14 @@ export interface ProgressLoggerOptions {
   now?: () => number;
 }
 
+/** The checks of {@link ProgressLoggerOptions} (fitClassifier checks its own with these). */
+export const PROGRESS_LOGGER_OPTIONS = {
+  verbose: oneOf<Verbosity>([0, 1, 2]),
+  sink: withMethods<ProgressSink>('a sink { writeLine(line), update?(line) }', 'writeLine'),
+  interval: finite({ min: 0 }),
+  now: func<() => number>('a clock function returning milliseconds'),
+};
+
 /**
  * Prints training progress the way Keras 2 does:
  *
@@ -105,33 +113,25 @@ export class ProgressLogger {
 
   /**
    * @param options - verbosity, sink, redraw interval and clock
-   * @throws RangeError for a verbosity other than 0, 1 or 2, or a negative interval
+   * @throws RangeError for a verbosity other than 0, 1 or 2, or a negative interval; TypeError
+   *   for options of the wrong type or unknown option keys
    */
   constructor(options: ProgressLoggerOptions = {}) {
-    const verbose = options.verbose ?? 1;
-    if (verbose !== 0 && verbose !== 1 && verbose !== 2) {
-      throw rangeError('ProgressLogger', `verbose is ${show(verbose)}; expected 0, 1 or 2`);
-    }
-    const interval = options.interval ?? 50;
-    if (typeof interval !== 'number' || !(interval >= 0)) {
-      throw rangeError('ProgressLogger', `interval is ${show(interval)}; expected a number >= 0`);
-    }
-    const sink: unknown = options.sink;
-    if (
-      sink !== undefined &&
-      (typeof sink !== 'object' ||
-        sink === null ||
-        typeof (sink as ProgressSink).writeLine !== 'function')
-    ) {
-      throw typeError(
-        'ProgressLogger',
-        `sink is ${show(sink)}; expected { writeLine(line), update?(line) }`,
-      );
-    }
-    this.verbose = verbose;
-    this.sink = options.sink ?? defaultSink();
-    this.interval = interval;
-    this.now = options.now ?? (() => performance.now());
+    const o = checkOptions('ProgressLogger', options, PROGRESS_LOGGER_OPTIONS);
+    this.verbose = o.verbose ?? 1;
+    this.sink = o.sink ?? defaultSink();
+    this.interval = o.interval ?? 50;
+    this.now = o.now ?? (() => performance.now());
+  }
+
+  /**
+   * Writes a line of its own before the epochs (how training runs, say) when `verbose` is not
+   * 0.
+   *
+   * @param line - the text, without a newline
+   */
+  note(line: string): void {
+    if (this.verbose > 0) this.sink.writeLine(line);
   }
 
   /** True when the live bar is drawn, so the trainer should report batches as they end. */

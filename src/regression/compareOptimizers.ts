@@ -1,12 +1,36 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { rangeError, show } from '../core/errors';
+import { rangeError } from '../core/errors';
+import { arrayOf, checkOptions, type OptionSpec } from '../core/validate';
 import { NonFiniteLossError } from '../core/NonFiniteLossError';
 import type { Line, TypedArray } from '../core/types';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../optim/createOptimizer';
-import { fitLinear } from './fitLinear';
+import {
+  learningRateOption,
+  OPTIMIZER_NAMES,
+  optimizerName,
+  type OptimizerName,
+} from '../optim/createOptimizer';
+import { FIT_LINEAR_OPTIONS, fitLine } from './fitLinear';
 import { readXYAsync } from './linearInputs';
 
 const TIE_TOLERANCE = 1e-9;
+
+const COMPARE_OPTIONS = {
+  optimizers: arrayOf(optimizerName, { min: 1 }, 'a list of optimizer names'),
+  learningRates: (fn: string, path: string, value: unknown) =>
+    checkOptions(
+      fn,
+      value,
+      Object.fromEntries(OPTIMIZER_NAMES.map((n) => [n, learningRateOption])) as Record<
+        OptimizerName,
+        typeof learningRateOption
+      >,
+      path,
+    ),
+  epochs: FIT_LINEAR_OPTIONS.epochs,
+  seed: FIT_LINEAR_OPTIONS.seed,
+  initialM: FIT_LINEAR_OPTIONS.initialM,
+  initialB: FIT_LINEAR_OPTIONS.initialB,
+} satisfies OptionSpec;
 
 /**
  * Options of {@link compareOptimizers}.
@@ -121,32 +145,17 @@ export async function compareOptimizers(
   options: CompareOptimizersOptions = {},
 ): Promise<OptimizerComparison> {
   const fn = 'compareOptimizers';
+  const options_ = checkOptions(fn, options, COMPARE_OPTIONS);
   const [xs, ys] = await readXYAsync(fn, x, y, 2);
-  const names: readonly OptimizerName[] = options.optimizers ?? OPTIMIZER_NAMES;
-  if (!isNonEmptyList(names)) {
-    throw rangeError(fn, `optimizers is ${show(names)}; expected a non-empty list of names`);
-  }
-  for (const name of names) {
-    if (!OPTIMIZER_NAMES.includes(name)) {
-      throw rangeError(
-        fn,
-        `optimizers has ${show(name)}; expected names from ${OPTIMIZER_NAMES.join(', ')}`,
-      );
-    }
-  }
-  const epochs = options.epochs ?? 10_000;
-  const first = await fitLinear(xs, ys, {
-    epochs: 1,
-    seed: options.seed,
-    initialM: options.initialM,
-    initialB: options.initialB,
-  });
-  const initial = first.initial;
+  const names: readonly OptimizerName[] = options_.optimizers ?? OPTIMIZER_NAMES;
+  const epochs = options_.epochs ?? 10_000;
+  const { initialM, initialB, seed } = options_;
+  const initial = (await fitLine(fn, xs, ys, { epochs: 1, seed, initialM, initialB })).initial;
   const runs: OptimizerRun[] = [];
   for (const name of names) {
-    const learningRate = options.learningRates?.[name];
+    const learningRate = options_.learningRates?.[name];
     try {
-      const fit = await fitLinear(xs, ys, {
+      const fit = await fitLine(fn, xs, ys, {
         optimizer: name,
         learningRate,
         epochs,
@@ -163,15 +172,8 @@ export async function compareOptimizers(
       });
     } catch (err) {
       if (!(err instanceof NonFiniteLossError)) throw err;
-      runs.push({
-        name,
-        learningRate,
-        ...best(err.history.loss),
-        finalLoss: NaN,
-        m: NaN,
-        b: NaN,
-        diverged: err.message,
-      });
+      const failed = { finalLoss: NaN, m: NaN, b: NaN, diverged: err.message };
+      runs.push({ name, learningRate, ...best(err.history.loss), ...failed });
     }
   }
   const finished = runs.filter((r) => r.diverged === undefined);
@@ -198,8 +200,4 @@ function best(loss: readonly number[]): {
     }
   });
   return { loss, bestEpoch, bestLoss: bestEpoch === 0 ? NaN : bestLoss };
-}
-
-function isNonEmptyList(value: unknown): boolean {
-  return Array.isArray(value) && value.length > 0;
 }

@@ -1,11 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { rangeError, show } from '../core/errors';
-import { checkPositiveInteger, checkSeed } from '../core/checks';
+import { requireBackend } from '../core/input';
+import {
+  checkOptions,
+  finite,
+  integer,
+  oneOf,
+  type Checked,
+  type OptionSpec,
+} from '../core/validate';
 import { NonFiniteLossError } from '../core/NonFiniteLossError';
 import { createRng } from '../core/random';
 import type { Line, LossHistory, TypedArray } from '../core/types';
 import {
   createOptimizer,
+  learningRateOption,
+  optimizerOption,
   resolveOptimizerOption,
   type OptimizerName,
 } from '../optim/createOptimizer';
@@ -142,64 +151,82 @@ export async function fitLinear(
   y: readonly number[] | TypedArray | tf.Tensor,
   options: FitLinearOptions = {},
 ): Promise<LinearFit> {
+  const checked = checkOptions(FN, options, FIT_LINEAR_OPTIONS);
   const [xs, ys] = await readXYAsync(FN, x, y, 2);
-  const epochs = checkPositiveInteger(FN, 'epochs', options.epochs ?? 500);
-  const seed = checkSeed(FN, options.seed);
-  const { initialM, initialB } = options;
-  for (const [name, v] of [
-    ['initialM', initialM],
-    ['initialB', initialB],
-  ] as const) {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
-      throw rangeError(FN, `${name} is ${show(v)}; expected a finite number`);
-    }
-  }
+  return fitLine(FN, xs, ys, checked);
+}
+
+/** The checks of every fitLinear option (compareOptimizers checks the shared ones with these). */
+export const FIT_LINEAR_OPTIONS = {
+  optimizer: optimizerOption,
+  learningRate: learningRateOption,
+  epochs: integer({ min: 1 }),
+  seed: finite(),
+  initialM: finite(),
+  initialB: finite(),
+  engine: oneOf(['auto', 'tfjs']),
+} satisfies OptionSpec;
+
+/**
+ * fitLinear on checked data and options; `fn` is the public function the user called, which
+ * every error names.
+ */
+export async function fitLine(
+  fn: string,
+  xs: Float64Array,
+  ys: Float64Array,
+  options: Checked<typeof FIT_LINEAR_OPTIONS>,
+): Promise<LinearFit> {
+  const epochs = options.epochs ?? 500;
   const engine = options.engine ?? 'auto';
-  if (engine !== 'auto' && engine !== 'tfjs') {
-    throw rangeError(FN, `engine is ${show(engine)}; expected 'auto' or 'tfjs'`);
-  }
   const { custom, hyper } = resolveOptimizerOption(
-    FN,
+    fn,
     options.optimizer,
     options.learningRate,
     'sgd',
   );
-
-  const m0 = Math.fround(initialM ?? glorotUniformSlope(seed));
-  const b0 = Math.fround(initialB ?? 0);
+  const m0 = Math.fround(options.initialM ?? glorotUniformSlope(options.seed));
+  const b0 = Math.fround(options.initialB ?? 0);
   const xf = new Float32Array(xs);
   const yf = new Float32Array(ys);
-
+  const inJs = hyper !== undefined && engine === 'auto';
   let m: number;
   let b: number;
   let losses: number[];
-  if (hyper !== undefined && engine === 'auto') {
-    [m, b, losses] = fitInJs(xf, yf, m0, b0, epochs, new ScalarOptimizer(hyper.name, hyper, 2));
+  if (inJs) {
+    const optimizer = new ScalarOptimizer(hyper.name, hyper, 2);
+    [m, b, losses] = fitInJs(fn, xf, yf, m0, b0, epochs, optimizer);
   } else {
+    requireBackend(fn);
     const optimizer = custom ?? createOptimizer(hyper?.name ?? 'sgd', hyper?.learningRate);
     try {
-      [m, b, losses] = await fitInTfjs(xf, yf, m0, b0, epochs, optimizer);
+      [m, b, losses] = await fitInTfjs(fn, xf, yf, m0, b0, epochs, optimizer);
     } finally {
       if (custom === undefined) optimizer.dispose();
     }
-  }
-  let sse = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const r = (ys[i] as number) - ((xs[i] as number) * m + b);
-    sse += r * r;
   }
   const predict = ((v: number | readonly number[]) =>
     typeof v === 'number' ? v * m + b : v.map((xi) => xi * m + b)) as Predictor;
   return {
     m,
     b,
-    loss: sse / xs.length,
+    loss: lineMse(xs, ys, m, b),
     history: { loss: losses },
     initial: { m: m0, b: b0 },
     optimizer: hyper?.name ?? 'custom',
-    engine: hyper !== undefined && engine === 'auto' ? 'js' : 'tfjs',
+    engine: inJs ? 'js' : 'tfjs',
     predict,
   };
+}
+
+/** The notes' loss of a line, in float64: `np.sum((y - y_hat) ** 2) / len(x)`. */
+function lineMse(xs: Float64Array, ys: Float64Array, m: number, b: number): number {
+  let sse = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const r = (ys[i] as number) - ((xs[i] as number) * m + b);
+    sse += r * r;
+  }
+  return sse / xs.length;
 }
 
 /** Keras' glorot-uniform draw for a 1x1 kernel: uniform in [-√3, √3] (fan in = fan out = 1). */
@@ -208,9 +235,9 @@ function glorotUniformSlope(seed: number | undefined): number {
   return -limit + 2 * limit * createRng(seed)();
 }
 
-function diverged(epoch: number, loss: number, history: number[]): NonFiniteLossError {
+function diverged(fn: string, epoch: number, loss: number, history: number[]): NonFiniteLossError {
   return new NonFiniteLossError(
-    FN,
+    fn,
     epoch,
     undefined,
     loss,
@@ -220,6 +247,7 @@ function diverged(epoch: number, loss: number, history: number[]): NonFiniteLoss
 }
 
 function fitInJs(
+  fn: string,
   x: Float32Array,
   y: Float32Array,
   m0: number,
@@ -245,20 +273,21 @@ function fitInJs(
       gb += r;
     }
     const loss = Math.fround(sse / n);
-    if (!Number.isFinite(loss)) throw diverged(epoch, loss, losses);
+    if (!Number.isFinite(loss)) throw diverged(fn, epoch, loss, losses);
     losses.push(loss);
     grads[0] = (2 * gm) / n;
     grads[1] = (2 * gb) / n;
     optimizer.step(params, grads);
   }
   const [m = NaN, b = NaN] = params;
-  if (!Number.isFinite(m) || !Number.isFinite(b)) throw diverged(epochs, NaN, losses);
+  if (!Number.isFinite(m) || !Number.isFinite(b)) throw diverged(fn, epochs, NaN, losses);
   return [m, b, losses];
 }
 
 let fitCount = 0;
 
 async function fitInTfjs(
+  fn: string,
   x: Float32Array,
   y: Float32Array,
   m0: number,
@@ -285,7 +314,7 @@ async function fitInTfjs(
     tf.dispose([stacked, ...pending]);
     pending = [];
     for (const v of values) {
-      if (!Number.isFinite(v)) throw diverged(losses.length + 1, v, losses);
+      if (!Number.isFinite(v)) throw diverged(fn, losses.length + 1, v, losses);
       losses.push(v);
     }
   };
@@ -296,16 +325,19 @@ async function fitInTfjs(
         const g = tf.mul(r, twoOverN);
         return [tf.mean(tf.square(r)), tf.sum(tf.mul(g, xt)), tf.sum(g)];
       });
-      optimizer.applyGradients({ [mName]: dm, [bName]: db });
-      tf.dispose([dm, db]);
       pending.push(loss);
+      try {
+        optimizer.applyGradients({ [mName]: dm, [bName]: db });
+      } finally {
+        tf.dispose([dm, db]);
+      }
       if (pending.length === 250) await flush();
     }
     await flush();
     const [m = NaN, b = NaN] = await Promise.all([mv.data(), bv.data()]).then((v) =>
       v.map((a) => a[0] as number),
     );
-    if (!Number.isFinite(m) || !Number.isFinite(b)) throw diverged(epochs, NaN, losses);
+    if (!Number.isFinite(m) || !Number.isFinite(b)) throw diverged(fn, epochs, NaN, losses);
     return [m, b, losses];
   } finally {
     tf.dispose([xt, yt, mv, bv, twoOverN, ...pending]);

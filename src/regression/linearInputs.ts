@@ -28,6 +28,18 @@ function checkXY(
   y: Values,
   minPoints: number,
 ): [Float64Array, Float64Array] {
+  for (const [name, v] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
+    const columns = v.shape.length === 2 ? v.shape[1] : 1;
+    if (v.shape.length > 2 || columns !== 1) {
+      throw rangeError(
+        fn,
+        `${name} has shape [${v.shape.join(', ')}]; expected one value per point: [N] or [N, 1]`,
+      );
+    }
+  }
   const xs = new Float64Array(x.values);
   const ys = new Float64Array(y.values);
   if (xs.length !== ys.length) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { rangeError, show } from '../core/errors';
+import { rangeError, show, typeError } from '../core/errors';
 import { isTensor, readSync, readValues } from '../core/input';
 import type { NumericInput } from '../core/types';
 
@@ -33,6 +33,8 @@ import type { NumericInput } from '../core/types';
 export function mse(y: NumericInput, yHat: NumericInput): number {
   const fn = 'mse';
   if (isTensor(y) && isTensor(yHat)) {
+    checkTensor(fn, y, 'y');
+    checkTensor(fn, yHat, 'yHat');
     checkShapes(fn, y.shape, yHat.shape);
     if (y.size === 0) throw rangeError(fn, 'y is empty');
     const result = tf.tidy(() => {
@@ -42,22 +44,59 @@ export function mse(y: NumericInput, yHat: NumericInput): number {
     });
     const value = readSync(fn, result)[0] as number;
     result.dispose();
-    if (!Number.isFinite(value)) checkFinite(fn, readSync(fn, y), readSync(fn, yHat));
-    return value;
+    if (Number.isFinite(value)) return value;
+    // A NaN or an infinity in the inputs (named), or a float32 overflow: redo it in float64.
+    return meanSquaredDifference(fn, readSync(fn, y), readSync(fn, yHat));
   }
   const a = readValues(fn, y, 'y');
   const b = readValues(fn, yHat, 'yHat');
   checkShapes(fn, a.shape, b.shape);
   if (a.values.length === 0) throw rangeError(fn, 'y is empty');
-  checkFinite(fn, a.values, b.values);
-  let sum = 0;
-  for (let i = 0; i < a.values.length; i++) {
-    const d = (a.values[i] as number) - (b.values[i] as number);
-    sum += d * d;
-  }
-  return sum / a.values.length;
+  return meanSquaredDifference(fn, a.values, b.values);
 }
 
+function checkTensor(fn: string, t: tf.Tensor, name: string): void {
+  if (t.isDisposed) throw typeError(fn, `${name} is a disposed tensor`);
+  if (t.dtype === 'string' || t.dtype === 'complex64') {
+    throw typeError(fn, `${name} has dtype ${t.dtype}; expected a numeric tensor`);
+  }
+}
+
+/**
+ * The mean of (a[i] - b[i])^2 in float64 without overflow or underflow along the way: the
+ * differences are scaled by the largest one and summed with compensation, so the result is
+ * what exact arithmetic rounds to whenever that is a finite double (`mse([1e154], [0])` is
+ * 1e308, not Infinity).
+ */
+function meanSquaredDifference(fn: string, a: ArrayLike<number>, b: ArrayLike<number>): number {
+  checkFinite(fn, a, b);
+  const n = a.length;
+  // Halves, so that a difference of two finite doubles cannot overflow (halving is exact
+  // above the subnormal range; below it the values are too small to matter to the mean).
+  const d = new Float64Array(n);
+  let scale = 0;
+  for (let i = 0; i < n; i++) {
+    const v = (a[i] as number) / 2 - (b[i] as number) / 2;
+    d[i] = v;
+    scale = Math.max(scale, Math.abs(v));
+  }
+  if (scale === 0) return 0;
+  let sum = 0;
+  let compensation = 0;
+  for (let i = 0; i < n; i++) {
+    const t = (d[i] as number) / scale;
+    const term = t * t;
+    const next = sum + term;
+    compensation += Math.abs(sum) >= term ? sum - next + term : term - next + sum;
+    sum = next;
+  }
+  // (2 * scale)^2 * (sum / n), multiplied in the order that overflows only if the answer does.
+  const result = ((sum + compensation) / n) * (2 * scale) * (2 * scale);
+  if (!Number.isFinite(result)) {
+    throw rangeError(fn, `the mean squared error exceeds the largest double (about 1.8e308)`);
+  }
+  return result;
+}
 function squeezeTrailing(shape: readonly number[]): readonly number[] {
   return shape.length > 1 && shape[shape.length - 1] === 1 ? shape.slice(0, -1) : shape;
 }

@@ -1,4 +1,6 @@
-import { rangeError, show } from '../core/errors';
+import { rangeError } from '../core/errors';
+import { LIMITS } from '../core/limits';
+import { checkOptions, finite, integer, oneOf } from '../core/validate';
 import type { TypedArray } from '../core/types';
 import { leastSquares } from './leastSquares';
 import type { Predictor } from './fitLinear';
@@ -72,8 +74,8 @@ const FN = 'polyfitBaseline';
  * - Fewer distinct x than coefficients (too few points, repeated x): the problem is rank
  *   deficient; as numpy, the minimum-norm solution is returned and `onRankDeficient` decides
  *   whether to warn (default), throw or stay silent.
- * - Non-finite values, lengths that differ, no points, or a degree that is not an integer >= 0
- *   are RangeErrors (numpy would fail inside its SVD or return NaN).
+ * - Non-finite values, lengths that differ, no points, or a degree that is not an integer in
+ *   [0, {@link LIMITS}.maxPolyfitDegree] are RangeErrors (numpy would fail inside its SVD or return NaN).
  *
  * @param x - the inputs
  * @param y - the targets, as many as `x`
@@ -100,19 +102,15 @@ export function polyfitBaseline(
   degree = 1,
   options: PolyfitOptions = {},
 ): PolyFit {
-  if (typeof degree !== 'number' || !Number.isInteger(degree) || degree < 0) {
-    throw rangeError(FN, `degree is ${show(degree)}; expected an integer >= 0`);
-  }
-  const mode = options.onRankDeficient ?? 'warn';
-  if (mode !== 'warn' && mode !== 'throw' && mode !== 'ignore') {
-    throw rangeError(FN, `onRankDeficient is ${show(mode)}; expected 'warn', 'throw' or 'ignore'`);
-  }
+  integer({ min: 0, max: LIMITS.maxPolyfitDegree })(FN, 'degree', degree);
+  const checked = checkOptions(FN, options, {
+    onRankDeficient: oneOf(['warn', 'throw', 'ignore']),
+    rcond: finite({ min: 0 }),
+  });
+  const mode = checked.onRankDeficient ?? 'warn';
   const [xs, ys] = readXY(FN, x, y, 1);
   const n = xs.length;
-  const rcond = options.rcond ?? n * Number.EPSILON;
-  if (typeof rcond !== 'number' || !(rcond >= 0) || !Number.isFinite(rcond)) {
-    throw rangeError(FN, `rcond is ${show(rcond)}; expected a finite number >= 0`);
-  }
+  const rcond = checked.rcond ?? n * Number.EPSILON;
   const order = degree + 1;
 
   // Vandermonde columns x^degree ... x^0, each scaled to unit norm (numpy does the same).

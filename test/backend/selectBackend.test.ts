@@ -12,6 +12,7 @@ const hasSwiftShader =
 
 interface ChildResult extends Pick<BackendSelection, 'backend' | 'attempts' | 'forcedBy'> {
   losses?: number[];
+  engine?: string;
   cpuLosses?: number[];
 }
 
@@ -138,6 +139,7 @@ describe('selectBackend in a fresh Node process', () => {
       expect(r.backend).toBe('webgpu');
       expect(r.attempts[0]).toMatchObject({ backend: 'webgpu', chosen: true });
       expect(r.losses).toHaveLength(3);
+      expect(r.engine).toBe('tfjs'); // WebGPU trains through tfjs; the cpu run on the engine
       // float32 on two backends: sums run in a different order; 1e-4 relative is ample.
       r.losses!.forEach((loss, i) => {
         expect(Math.abs(loss - r.cpuLosses![i]!) / r.cpuLosses![i]!).toBeLessThan(1e-4);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackendSelection } from '../../src';
+import type { BackendSelection, TrainingPath } from '../../src';
 import { bundlePage, CHROMIUM, launch, serve } from './chromium';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,6 +12,7 @@ const outDir = join(root, '.tmp', 'browser-select');
 interface Outcome {
   selection?: BackendSelection;
   losses?: number[];
+  path?: TrainingPath;
   kernels?: string[];
   error?: string;
 }
@@ -59,7 +60,7 @@ describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
     });
 
     it("on wasm, denselab's kernels run in the browser build too and train to tfjs' losses", async () => {
-      const query = 'prefer=wasm&optimizer=rmsprop&profile=1';
+      const query = 'prefer=wasm&optimizer=rmsprop&profile=1&engine=tfjs';
       const [fast, plain] = [await run([], `${query}&fast=1`), await run([], `${query}&fast=0`)];
       expect(fast.error).toBeUndefined();
       expect(plain.error).toBeUndefined();
@@ -72,6 +73,20 @@ describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
       expect(fast.losses).toHaveLength(3);
       fast.losses!.forEach((l, i) =>
         expect(Math.abs(l - plain.losses![i]!) / plain.losses![i]!).toBeLessThan(1e-5),
+      );
+    });
+
+    it("on wasm, fitClassifier trains on the dense engine (one thread: the page is not cross-origin isolated) to tfjs' losses", async () => {
+      const [dense, tfjs] = [
+        await run([], 'prefer=wasm&optimizer=rmsprop'),
+        await run([], 'prefer=wasm&optimizer=rmsprop&engine=tfjs'),
+      ];
+      expect(dense.error).toBeUndefined();
+      expect(dense.path).toMatchObject({ engine: 'dense', threads: 1 });
+      expect(tfjs.path!.engine).toBe('tfjs');
+      expect(dense.losses).toHaveLength(3);
+      dense.losses!.forEach((l, i) =>
+        expect(Math.abs(l - tfjs.losses![i]!) / tfjs.losses![i]!).toBeLessThan(1e-5),
       );
     });
 

@@ -116,7 +116,7 @@ describe('flattenImages', () => {
     expectThrowsClean(
       () => flattenImages(x, { dtype: 'uint8' as never }),
       /dtype is "uint8"; expected 'float32' or 'int32'/,
-      TypeError,
+      RangeError,
     );
     x.dispose();
     const gone = tf.zeros([2, 2]);

@@ -84,10 +84,15 @@ describe('normalize', () => {
     for (const max of [0, -1, NaN, Infinity]) {
       expectThrowsClean(
         () => normalize([1], { max }),
-        /^normalize: max is .*; expected a positive finite number/,
+        /^normalize: max is .*; expected a finite number > 0/,
         RangeError,
       );
     }
+    expectThrowsClean(
+      () => normalize([1], { max: '255' as never }),
+      /^normalize: max is "255"; expected a finite number > 0/,
+      TypeError,
+    );
     expectThrowsClean(
       () => normalize('abc' as never),
       /^normalize: x is "abc"; expected a tensor/,

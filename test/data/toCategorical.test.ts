@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { toCategorical } from '../../src';
+import { LIMITS, toCategorical } from '../../src';
 import { expectNoLeak, expectThrowsClean } from '../helpers';
 
 describe('toCategorical', () => {
@@ -84,15 +84,35 @@ describe('toCategorical', () => {
     t.dispose();
   });
 
+  it('checks sizes against LIMITS before allocating anything', () => {
+    const heap = process.memoryUsage().arrayBuffers;
+    expectThrowsClean(
+      () => toCategorical([1e9]),
+      /^toCategorical: label 1000000000 at index 0 is above LIMITS.maxClasses - 1 \(65535\)/,
+      RangeError,
+    );
+    expectThrowsClean(
+      () => toCategorical(new Int32Array(5000).fill(65535)),
+      /5000 labels of 65536 classes make 327680000 values; expected at most 268435456/,
+      RangeError,
+    );
+    expect(process.memoryUsage().arrayBuffers - heap).toBeLessThan(1e6);
+  });
+
   it('rejects empty input and bad class counts', () => {
     expectThrowsClean(() => toCategorical([]), /^toCategorical: labels is empty/, RangeError);
-    for (const n of [0, -1, 2.5, NaN]) {
+    for (const n of [0, -1, 2.5, NaN, LIMITS.maxClasses + 1]) {
       expectThrowsClean(
         () => toCategorical([0], n),
-        /^toCategorical: numClasses is .*; expected an integer >= 1/,
+        /^toCategorical: numClasses is .*; expected an integer in \[1, 65536\]/,
         RangeError,
       );
     }
+    expectThrowsClean(
+      () => toCategorical([0], '10' as never),
+      /^toCategorical: numClasses is "10"; expected an integer/,
+      TypeError,
+    );
     expectThrowsClean(
       () => toCategorical({} as never),
       /^toCategorical: labels is Object; expected a tensor/,

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useFastKernels } from '../../src';
 import { GEMM_MAX_ROWS } from '../../src/kernels/batchMatMul';
-import { wasmParts, xnnpackThreads } from '../../src/kernels/wasmBackend';
+import { wasmParts, xnnpackThreads } from '../../src/internals/tfjsInternals';
 
 afterAll(async () => {
   useFastKernels(false);

@@ -146,14 +146,19 @@ describe('buildDenseClassifier', () => {
 
   it('rejects bad options before making any tensor', () => {
     const cases: [object, RegExp][] = [
-      [{ inputSize: 0 }, /^buildDenseClassifier: inputSize is 0; expected an integer >= 1/],
+      [
+        { inputSize: 0 },
+        /^buildDenseClassifier: inputSize is 0; expected an integer in \[1, 65536\]/,
+      ],
       [
         { hiddenUnits: [512, 1.5] },
-        /^buildDenseClassifier: hiddenUnits\[1\] is 1.5; expected an integer >= 1/,
+        /^buildDenseClassifier: hiddenUnits\[1\] is 1.5; expected an integer in \[1, 65536\]/,
       ],
       [{ hiddenUnits: [0] }, /hiddenUnits\[0\] is 0/],
-      [{ hiddenUnits: 512 }, /^buildDenseClassifier: hiddenUnits is 512; expected an array/],
-      [{ numClasses: 1 }, /^buildDenseClassifier: numClasses is 1; expected an integer >= 2/],
+      [
+        { numClasses: 1 },
+        /^buildDenseClassifier: numClasses is 1; expected an integer in \[2, 65536\]/,
+      ],
       [
         { activation: 'swish' },
         /^buildDenseClassifier: activation is "swish"; expected one of 'relu'/,
@@ -168,5 +173,30 @@ describe('buildDenseClassifier', () => {
     for (const [options, pattern] of cases) {
       expectThrowsClean(() => buildDenseClassifier(options), pattern, RangeError);
     }
+    const typeCases: [object, RegExp][] = [
+      [{ hiddenUnits: 512 }, /^buildDenseClassifier: hiddenUnits is 512; expected an array/],
+      [{ inputSize: '784' }, /^buildDenseClassifier: inputSize is "784"; expected an integer/],
+      [
+        { hidenUnits: [8] },
+        /^buildDenseClassifier: unknown option "hidenUnits"; did you mean "hiddenUnits"\?/,
+      ],
+      [
+        { optimizer: 3 },
+        /^buildDenseClassifier: optimizer is 3; expected a tf.Optimizer or one of/,
+      ],
+    ];
+    for (const [options, pattern] of typeCases) {
+      expectThrowsClean(() => buildDenseClassifier(options), pattern, TypeError);
+    }
+    expectThrowsClean(
+      () => buildDenseClassifier({ hiddenUnits: [4, 2 ** 31] }),
+      /^buildDenseClassifier: hiddenUnits\[1\] is 2147483648; expected an integer in \[1, 65536\]/,
+      RangeError,
+    );
+    expectThrowsClean(
+      () => buildDenseClassifier({ inputSize: 65536, hiddenUnits: [65536] }),
+      /^buildDenseClassifier: the model would have \d+ parameters; expected at most 268435456/,
+      RangeError,
+    );
   });
 });

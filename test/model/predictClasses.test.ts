@@ -49,7 +49,7 @@ describe('predictClasses', () => {
       /^predictClasses: x has 5 features but the model's input takes 4/,
     );
     await expect(predictClasses(model, ints)).rejects.toThrow(
-      /^predictClasses: x is int32 \[1, 4\]; expected float32 \[N, features\]/,
+      /^predictClasses: x has dtype int32; expected float32/,
     );
     await expect(predictClasses(model, [1, 2] as never)).rejects.toThrow(
       /^predictClasses: x is \[1, 2\]; expected a Tensor2D/,

@@ -61,10 +61,10 @@ describe('createOptimizer', () => {
 
   it('rejects unknown names and bad learning rates', () => {
     expect(() => createOptimizer('nadam' as never)).toThrow(
-      /^createOptimizer: optimizer is "nadam"; expected a tf.Optimizer or one of 'sgd'/,
+      /^createOptimizer: name is "nadam"; expected one of 'sgd', 'momentum'/,
     );
     expect(() => createOptimizer('sgd', -1)).toThrow(
-      /^createOptimizer: learningRate is -1; expected a positive finite number/,
+      /^createOptimizer: learningRate is -1; expected a finite number > 0/,
     );
     expect(() => createOptimizer('sgd', NaN)).toThrow(/learningRate is NaN/);
   });

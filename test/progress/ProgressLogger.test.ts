@@ -82,10 +82,10 @@ describe('ProgressLogger', () => {
     logger.epochEnd({ loss: 1 });
     expect(lines).toEqual([]);
     expect(() => new ProgressLogger({ verbose: 5 as never })).toThrow(
-      /^ProgressLogger: verbose is 5; expected 0, 1 or 2/,
+      /^ProgressLogger: verbose is 5; expected one of 0, 1 or 2/,
     );
     expect(() => new ProgressLogger({ sink: console.log as never })).toThrow(
-      /^ProgressLogger: sink is .*; expected \{ writeLine\(line\), update\?\(line\) \}/,
+      /^ProgressLogger: sink is .*; expected a sink \{ writeLine\(line\), update\?\(line\) \}/,
     );
     expect(() => new ProgressLogger({ interval: -1 })).toThrow(/^ProgressLogger: interval is -1/);
   });

@@ -35,7 +35,7 @@ describe('compareOptimizers (experiment 5)', () => {
       seed: 2,
     });
     const [sgd, momentum] = cmp.runs;
-    expect(sgd!.diverged).toMatch(/^fitLinear: the loss became .* at epoch \d+/);
+    expect(sgd!.diverged).toMatch(/^compareOptimizers: the loss became .* at epoch \d+/);
     expect(sgd!.loss.length).toBeLessThan(500);
     expect(sgd!.finalLoss).toBeNaN();
     expect(sgd!.learningRate).toBe(1);
@@ -45,10 +45,10 @@ describe('compareOptimizers (experiment 5)', () => {
 
   it('rejects bad options', async () => {
     await expect(compareOptimizers(x, y, { optimizers: [] })).rejects.toThrow(
-      /^compareOptimizers: optimizers is \[\]; expected a non-empty list/,
+      /^compareOptimizers: optimizers is \[\]; expected a list of optimizer names \(non-empty\)/,
     );
     await expect(compareOptimizers(x, y, { optimizers: ['sgd', 'lion' as never] })).rejects.toThrow(
-      /^compareOptimizers: optimizers has "lion"/,
+      /^compareOptimizers: optimizers\[1\] is "lion"; expected one of/,
     );
     await expect(compareOptimizers(x, [1, 2])).rejects.toThrow(
       /^compareOptimizers: x has 10 values but y has 2/,

@@ -147,7 +147,7 @@ describe('fitLinear: errors', () => {
       /^fitLinear: optimizer is "nadam"; expected a tf.Optimizer or one of 'sgd', 'momentum'/,
     );
     await expect(fitLinear(x, y, { learningRate: 0 })).rejects.toThrow(
-      /^fitLinear: learningRate is 0; expected a positive finite number/,
+      /^fitLinear: learningRate is 0; expected a finite number > 0/,
     );
     await expect(fitLinear(x, y, { epochs: 0 })).rejects.toThrow(
       /^fitLinear: epochs is 0; expected an integer >= 1/,

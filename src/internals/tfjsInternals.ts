@@ -1,0 +1,178 @@
+/**
+ * Every private or undocumented part of tfjs that denselab reads or writes, in one place. Each
+ * is checked by a test of its own (test/internals/tfjsInternals.test.ts) that fails loudly when
+ * a tfjs upgrade renames or removes it. Internal: nothing here is exported from the package.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/**
+ * Whether a tfjs-layers model was disposed: tfjs keeps a reference count on every layer and
+ * container (`_refCount`, protected) that `dispose()` takes to 0.
+ */
+export function isModelDisposed(model: tfl.LayersModel): boolean {
+  return (model as unknown as { _refCount: number | null })._refCount === 0;
+}
+
+/**
+ * Makes `model.dispose()` dispose the model's optimizer too (`isOptimizerOwned`, protected).
+ * tfjs owns an optimizer only when `compile` created it from a string (with tfjs' own
+ * defaults); denselab compiles with optimizer instances (Keras' defaults) and
+ * `loadLayersModel` restores one from a saved training config, and both would leak the
+ * optimizer's slot variables on dispose otherwise.
+ */
+export function ownOptimizer(model: tfl.LayersModel): void {
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+}
+
+/** Whether `model.dispose()` disposes its optimizer (see {@link ownOptimizer}). */
+export function ownsOptimizer(model: tfl.LayersModel): boolean {
+  return (model as unknown as { isOptimizerOwned?: boolean }).isOptimizerOwned === true;
+}
+
+/** The layers whose outputs feed `layer` (its inbound nodes' layers; protected in tfjs). */
+export function inboundLayers(layer: tfl.layers.Layer): unknown[] {
+  const nodes = (layer as unknown as { inboundNodes?: { inboundLayers?: unknown[] }[] })
+    .inboundNodes;
+  return (nodes ?? []).flatMap((n) => n.inboundLayers ?? []);
+}
+
+/**
+ * Adam's running powers of beta1 and beta2 (`accBeta1`, `accBeta2`, private scalars that its
+ * bias correction divides by, and that `getWeights`/`setWeights` do not carry).
+ */
+export function adamPowers(
+  optimizer: tf.Optimizer,
+): { accBeta1: tf.Variable; accBeta2: tf.Variable } | undefined {
+  const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  return o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable
+    ? { accBeta1: o.accBeta1, accBeta2: o.accBeta2 }
+    : undefined;
+}
+
+/**
+ * The loss function `compile` resolved for the model's first output (`lossFunctions`, kept on
+ * the inner model of a Sequential).
+ */
+export function compiledLoss(
+  model: tfl.LayersModel,
+): ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor) | undefined {
+  type WithLosses = { lossFunctions?: unknown[]; model?: WithLosses };
+  const m = model as unknown as WithLosses;
+  const fn = (m.model?.lossFunctions ?? m.lossFunctions)?.[0];
+  return typeof fn === 'function'
+    ? (fn as (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor)
+    : undefined;
+}
+
+// ------------------------------------------------------------------- optimizer slot state
+
+/** One slot variable of a tfjs optimizer, as tfjs keeps it. */
+export interface Slot {
+  originalName: string;
+  variable: tf.Variable;
+}
+
+/** tfjs' RMSPropOptimizer state (private): the slot lists denselab's fused update fills. */
+export interface RMSPropState {
+  accumulatedMeanSquares: Slot[];
+  accumulatedMoments: Slot[];
+  centered: boolean;
+}
+
+/** The private state of tfjs' RMSPropOptimizer. */
+export function rmspropState(optimizer: tf.RMSPropOptimizer): RMSPropState {
+  return optimizer as unknown as RMSPropState;
+}
+
+/** tfjs' AdamOptimizer state (private). */
+export interface AdamState {
+  accumulatedFirstMoment: Slot[];
+  accumulatedSecondMoment: Slot[];
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+
+/** The private state of tfjs' AdamOptimizer. */
+export function adamState(optimizer: tf.AdamOptimizer): AdamState {
+  return optimizer as unknown as AdamState;
+}
+
+// ------------------------------------------------------------------------- backend internals
+
+export interface WasmBackendParts {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  wasm: {
+    HEAPU8: Uint8Array;
+    asm?: { memory?: unknown };
+    wasmExports?: { memory?: unknown };
+    tfjs?: { getThreadsCount?: () => number };
+  };
+}
+
+/** The backend as WasmBackendParts, or undefined when it does not look like tfjs' wasm backend. */
+export function wasmParts(backend: unknown): WasmBackendParts | undefined {
+  const parts = backend as Partial<WasmBackendParts>;
+  if (
+    typeof parts.makeOutput !== 'function' ||
+    typeof parts.dataIdMap?.get !== 'function' ||
+    !(parts.wasm?.HEAPU8 instanceof Uint8Array)
+  ) {
+    return undefined;
+  }
+  return parts as WasmBackendParts;
+}
+
+/** The wasm backend's WebAssembly memory, when it can be found. */
+export function wasmMemoryOf(backend: unknown): WebAssembly.Memory | undefined {
+  const parts = wasmParts(backend);
+  const memory = parts?.wasm.asm?.memory ?? parts?.wasm.wasmExports?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}
+
+/** Where a tensor's data starts in the wasm heap, in bytes. */
+export function offsetOf(backend: WasmBackendParts, t: tf.TensorInfo): number {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (data === undefined) throw new Error('denselab kernel: tensor data not found on wasm');
+  return data.memoryOffset;
+}
+
+/** Bytes per element of the dtypes the copy kernels handle (wasm keeps bool as one byte). */
+export const COPY_BYTES: Partial<Record<tf.DataType, number>> = { float32: 4, int32: 4, bool: 1 };
+
+/** The current heap (read it after every allocation: growing memory replaces the buffer). */
+export function heap(backend: WasmBackendParts): Uint8Array {
+  return backend.wasm.HEAPU8;
+}
+
+/**
+ * How many threads tfjs' wasm build runs XNNPACK on: 1 in Node and in pages that are not
+ * cross-origin isolated, more with the threaded build.
+ */
+export function xnnpackThreads(backend: WasmBackendParts): number {
+  const count = backend.wasm.tfjs?.getThreadsCount?.();
+  return typeof count === 'number' && count > 0 ? count : 1;
+}
+
+export interface CpuBackendParts {
+  data: { get(dataId: tf.DataId): { values?: unknown } | undefined };
+  makeTensorInfo(
+    shape: number[],
+    dtype: tf.DataType,
+    values: tf.backend_util.TypedArray,
+  ): tf.TensorInfo;
+}
+
+/** The backend as CpuBackendParts, or undefined when it does not look like tfjs' cpu backend. */
+export function cpuParts(backend: unknown): CpuBackendParts | undefined {
+  const parts = backend as Partial<CpuBackendParts>;
+  return typeof parts.makeTensorInfo === 'function' && typeof parts.data?.get === 'function'
+    ? (parts as CpuBackendParts)
+    : undefined;
+}
+
+/** A tensor's values on the cpu backend. */
+export function valuesOf(backend: CpuBackendParts, t: tf.TensorInfo): unknown {
+  return backend.data.get(t.dataId)?.values;
+}

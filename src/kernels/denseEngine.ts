@@ -1,0 +1,651 @@
+/**
+ * denselab's dense training engine: a whole training step of a stack of Dense layers (forward
+ * with bias and ReLU fused into the product, the loss and its gradient, backward, the
+ * optimizer's update) in one WebAssembly memory that denselab owns, with a handful of calls
+ * from JavaScript per layer and the products split by columns across worker threads.
+ *
+ * The parameters live in two copies: each update reads one and writes the other, so the values
+ * from before the last update are still there when a loss turns out NaN. Internal: fitClassifier
+ * drives it (see src/model/engineTrainer.ts).
+ */
+import { gemmFunctions, nnCalls, ntCalls, runCalls, type TileCall } from './gemm';
+import { elementwiseFunction } from './elementwise';
+import { COMMAND_WORDS, ThreadPool } from './engineThreads';
+import { updatePlan, type EngineOptimizer, type UpdatePlan } from './engineUpdates';
+import { encodeModule } from './wasmCode';
+import { applyActivation, applyDerivative, type EngineActivation } from './engineActivations';
+
+/** One Dense layer as the engine runs it. */
+export interface EngineLayer {
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: EngineActivation;
+  readonly bias: boolean;
+}
+
+/** The losses the engine computes (with the output activations they allow). */
+export type EngineLoss = 'categorical' | 'sparse' | 'mse';
+
+/** What the engine is built for. */
+export interface EngineConfig {
+  readonly layers: readonly EngineLayer[];
+  readonly loss: EngineLoss;
+  readonly optimizer: EngineOptimizer;
+  /** The largest batch a step or an evaluation takes. */
+  readonly maxBatch: number;
+  /** Rows of each data set the engine will hold (training first). */
+  readonly rows: readonly number[];
+  /** Threads, the caller's included (1: no workers). */
+  readonly threads: number;
+  /** Use relaxed SIMD's fused multiply-add. */
+  readonly fma: boolean;
+}
+
+/** One step's or one evaluation's sums. */
+export interface StepResult {
+  /** The mean loss over the batch. */
+  loss: number;
+  /** The fraction of the batch predicted right. */
+  accuracy: number;
+}
+
+/** Byte offsets, 64-byte aligned, handed out in order. */
+class Arena {
+  bytes = 64 * 1024; // the first page stays unused: address 0 means "none" to the kernels
+  alloc(floats: number): number {
+    const at = this.bytes;
+    this.bytes += Math.ceil((floats * 4) / 64) * 64;
+    return at;
+  }
+}
+
+interface LayerAt {
+  w: number;
+  b: number;
+}
+
+/** Where each layer's kernel and bias sit in a flat parameter block (float offsets). */
+function parameterLayout(layers: readonly EngineLayer[]): { at: LayerAt[]; floats: number } {
+  let floats = 0;
+  const round = (n: number): number => Math.ceil(n / 16) * 16;
+  const at = layers.map((l) => {
+    const w = floats;
+    floats += round(l.inputs * l.units);
+    const b = floats;
+    floats += round(l.units);
+    return { w, b };
+  });
+  return { at, floats };
+}
+
+/** A data set in engine memory. */
+interface DataSet {
+  x: number;
+  y: number;
+  rows: number;
+}
+
+export class DenseEngine {
+  readonly threads: number;
+  private readonly memory: WebAssembly.Memory;
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
+  private readonly exports: WebAssembly.Exports;
+  private plan: UpdatePlan;
+  private readonly layers: readonly EngineLayer[];
+  private readonly inputWidth: number;
+  private readonly outputs: number;
+  private readonly at: LayerAt[];
+  private readonly paramFloats: number;
+  /** Two parameter blocks, the gradient block, and two blocks per slot. */
+  private readonly params: [number, number];
+  private readonly grads: number;
+  private readonly slots: [number, number][];
+  private readonly acts: number[];
+  private readonly delta: [number, number];
+  private readonly xb: number;
+  private readonly yb: number;
+  private readonly ones: number;
+  private readonly scalars: number;
+  private readonly data: DataSet[];
+  private current = 0;
+  private optimizer: EngineOptimizer;
+  /** Adam's running powers of beta1 and beta2 (tfjs' accBeta1 and accBeta2, float32). */
+  powers = { accBeta1: 1, accBeta2: 1 };
+
+  private constructor(
+    private readonly config: EngineConfig,
+    compiled: { memory: WebAssembly.Memory; exports: WebAssembly.Exports },
+    arena: {
+      params: [number, number];
+      grads: number;
+      slots: [number, number][];
+      acts: number[];
+      delta: [number, number];
+      xb: number;
+      yb: number;
+      ones: number;
+      scalars: number;
+      data: DataSet[];
+    },
+    private readonly pool: ThreadPool | undefined,
+  ) {
+    this.memory = compiled.memory;
+    this.exports = compiled.exports;
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+    this.layers = config.layers;
+    this.inputWidth = (config.layers[0] as EngineLayer).inputs;
+    this.outputs = (config.layers.at(-1) as EngineLayer).units;
+    const layout = parameterLayout(config.layers);
+    this.at = layout.at;
+    this.paramFloats = layout.floats;
+    this.plan = updatePlan(config.optimizer);
+    this.optimizer = config.optimizer;
+    this.params = arena.params;
+    this.grads = arena.grads;
+    this.slots = arena.slots;
+    this.acts = arena.acts;
+    this.delta = arena.delta;
+    this.xb = arena.xb;
+    this.yb = arena.yb;
+    this.ones = arena.ones;
+    this.scalars = arena.scalars;
+    this.data = arena.data;
+    this.threads = 1 + (pool?.size ?? 0);
+    this.f32.fill(1, this.ones / 4, this.ones / 4 + config.maxBatch);
+  }
+
+  /**
+   * Builds an engine: lays out and allocates its memory, compiles its module and starts
+   * `threads - 1` workers (fewer when workers cannot start: the reason is in `threadNote`).
+   */
+  static async create(config: EngineConfig): Promise<{ engine: DenseEngine; threadNote?: string }> {
+    const arena = new Arena();
+    const { floats } = parameterLayout(config.layers);
+    const plan = updatePlan(config.optimizer);
+    const widest = Math.max(...config.layers.map((l) => Math.max(l.inputs, l.units)));
+    const input = (config.layers[0] as EngineLayer).inputs;
+    const outputs = (config.layers.at(-1) as EngineLayer).units;
+    const labelWidth = config.loss === 'sparse' ? 1 : outputs;
+    const parts = {
+      params: [arena.alloc(floats), arena.alloc(floats)] as [number, number],
+      grads: arena.alloc(floats),
+      slots: plan.slotNames.map(
+        () => [arena.alloc(floats), arena.alloc(floats)] as [number, number],
+      ),
+      acts: config.layers.map((l) => arena.alloc(config.maxBatch * l.units)),
+      delta: [arena.alloc(config.maxBatch * widest), arena.alloc(config.maxBatch * widest)] as [
+        number,
+        number,
+      ],
+      xb: arena.alloc(config.maxBatch * input),
+      yb: arena.alloc(config.maxBatch * labelWidth),
+      ones: arena.alloc(config.maxBatch),
+      scalars: arena.alloc(16),
+      data: config.rows.map((rows) => ({
+        x: arena.alloc(rows * input),
+        y: arena.alloc(rows * labelWidth),
+        rows,
+      })),
+    };
+    const commands = arena.alloc(Math.max(0, config.threads - 1) * COMMAND_WORDS);
+    const pages = Math.ceil(arena.bytes / 65536);
+    let threads = config.threads;
+    let threadNote: string | undefined;
+    const canShare = typeof SharedArrayBuffer !== 'undefined';
+    if (threads > 1 && !canShare) {
+      threads = 1;
+      threadNote = 'SharedArrayBuffer is not available here (a page must be cross-origin isolated)';
+    }
+    const memory = new WebAssembly.Memory({
+      initial: pages,
+      maximum: pages,
+      ...(threads > 1 ? { shared: true } : {}),
+    });
+    const fns = [
+      ...gemmFunctions(config.fma),
+      elementwiseFunction({ ...plan.spec, scalarsInMemory: true }),
+    ];
+    const module = new WebAssembly.Module(encodeModule(fns, threads > 1));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    let pool: ThreadPool | undefined;
+    if (threads > 1) {
+      try {
+        pool = await ThreadPool.start(
+          threads - 1,
+          module,
+          memory,
+          commands,
+          fns.map((f) => f.name),
+        );
+      } catch (err) {
+        threadNote = `worker threads could not start (${(err as Error).message})`;
+      }
+    }
+    const engine = new DenseEngine({ ...config, threads }, { memory, exports }, parts, pool);
+    return threadNote === undefined ? { engine } : { engine, threadNote };
+  }
+
+  /** Stops the workers; the engine cannot be used afterwards. */
+  dispose(): void {
+    this.pool?.dispose();
+  }
+
+  // ---------------------------------------------------------------------------- parameters
+
+  /** Layer l's kernel (`[inputs, units]`) and bias in the current parameters, as views. */
+  weights(
+    l: number,
+    which: 'current' | 'previous' = 'current',
+  ): { kernel: Float32Array; bias: Float32Array } {
+    const base = (this.params[which === 'current' ? this.current : 1 - this.current] as number) / 4;
+    const layer = this.layers[l] as EngineLayer;
+    const at = this.at[l] as LayerAt;
+    return {
+      kernel: this.f32.subarray(base + at.w, base + at.w + layer.inputs * layer.units),
+      bias: this.f32.subarray(base + at.b, base + at.b + layer.units),
+    };
+  }
+
+  /** Slot `s` of layer l (kernel and bias parts), as views. */
+  slot(
+    s: number,
+    l: number,
+    which: 'current' | 'previous' = 'current',
+  ): { kernel: Float32Array; bias: Float32Array } {
+    const pair = this.slots[s] as [number, number];
+    const base = (pair[which === 'current' ? this.current : 1 - this.current] as number) / 4;
+    const layer = this.layers[l] as EngineLayer;
+    const at = this.at[l] as LayerAt;
+    return {
+      kernel: this.f32.subarray(base + at.w, base + at.w + layer.inputs * layer.units),
+      bias: this.f32.subarray(base + at.b, base + at.b + layer.units),
+    };
+  }
+
+  /** The slot names of the optimizer (tfjs' suffixes: `rms`, `momentum`, `m`, `v`). */
+  get slotNames(): readonly string[] {
+    return this.plan.slotNames;
+  }
+
+  /**
+   * Changes the optimizer's hyperparameters (a callback may have changed the learning rate);
+   * the kind must stay the same.
+   */
+  setOptimizer(optimizer: EngineOptimizer): void {
+    if (optimizer.kind !== this.config.optimizer.kind) {
+      throw new Error(
+        `dense engine: the optimizer changed from ${this.config.optimizer.kind} to ${optimizer.kind}`,
+      );
+    }
+    this.plan = updatePlan(optimizer);
+    this.optimizer = optimizer;
+  }
+
+  /** Makes the previous parameters and slots current again (undoes the last update). */
+  restorePrevious(): void {
+    this.current = 1 - this.current;
+  }
+
+  // ---------------------------------------------------------------------------------- data
+
+  /** Copies rows of inputs and labels into data set `d` (labels float32, or int32 for sparse). */
+  setData(d: number, x: Float32Array, y: Float32Array | Int32Array): void {
+    const set = this.data[d] as DataSet;
+    this.f32.set(x, set.x / 4);
+    if (y instanceof Int32Array) this.i32.set(y, set.y / 4);
+    else this.f32.set(y, set.y / 4);
+  }
+
+  /** Copies rows `rows[0..count)` of data set `d` into the batch buffers. */
+  private gather(d: number, rows: ArrayLike<number>, start: number, count: number): void {
+    const set = this.data[d] as DataSet;
+    const width = this.inputWidth;
+    const labelWidth = this.config.loss === 'sparse' ? 1 : this.outputs;
+    const f32 = this.f32;
+    for (let b = 0; b < count; b++) {
+      const r = rows[start + b] as number;
+      f32.copyWithin(this.xb / 4 + b * width, set.x / 4 + r * width, set.x / 4 + (r + 1) * width);
+      f32.copyWithin(
+        this.yb / 4 + b * labelWidth,
+        set.y / 4 + r * labelWidth,
+        set.y / 4 + (r + 1) * labelWidth,
+      );
+    }
+  }
+
+  // -------------------------------------------------------------------------------- running
+
+  /**
+   * One training step on rows `rows[start .. start + count)` of data set `d`: forward, loss,
+   * and (when the loss is finite) backward and the update. The loss is the batch mean.
+   */
+  step(d: number, rows: ArrayLike<number>, start: number, count: number): StepResult {
+    this.gather(d, rows, start, count);
+    this.forward(count);
+    const result = this.lossAndGradient(count, true);
+    if (!Number.isFinite(result.loss)) return result;
+    this.backward(count);
+    this.update();
+    return result;
+  }
+
+  /** Sums of loss and right predictions over all rows of data set `d`, in batches. */
+  evaluate(d: number): { lossSum: number; correct: number } {
+    const set = this.data[d] as DataSet;
+    const batch = this.config.maxBatch;
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < set.rows; start += batch) {
+      const count = Math.min(batch, set.rows - start);
+      this.gatherRange(d, start, count);
+      this.forward(count);
+      const r = this.lossAndGradient(count, false);
+      lossSum += r.loss * count;
+      correct += r.accuracy * count;
+    }
+    return { lossSum, correct };
+  }
+
+  private gatherRange(d: number, start: number, count: number): void {
+    const set = this.data[d] as DataSet;
+    const width = this.inputWidth;
+    const labelWidth = this.config.loss === 'sparse' ? 1 : this.outputs;
+    this.f32.copyWithin(
+      this.xb / 4,
+      set.x / 4 + start * width,
+      set.x / 4 + (start + count) * width,
+    );
+    this.f32.copyWithin(
+      this.yb / 4,
+      set.y / 4 + start * labelWidth,
+      set.y / 4 + (start + count) * labelWidth,
+    );
+  }
+
+  /** Runs per-thread call lists: the caller's share here, the rest on the workers. */
+  private parallel(perThread: TileCall[][]): void {
+    const own = perThread[0] ?? [];
+    if (this.pool === undefined || perThread.length === 1) {
+      for (const calls of perThread) runCalls(this.exports, calls);
+      return;
+    }
+    this.pool.run(perThread.slice(1), () => runCalls(this.exports, own));
+  }
+
+  /** [start, end) ranges splitting `size` into `parts`, each a multiple of `align` but the last. */
+  private ranges(size: number, parts: number, align: number): [number, number][] {
+    const out: [number, number][] = [];
+    let start = 0;
+    for (let t = 0; t < parts; t++) {
+      const end =
+        t === parts - 1
+          ? size
+          : Math.min(size, Math.round((size * (t + 1)) / parts / align) * align);
+      out.push([start, Math.max(start, end)]);
+      start = Math.max(start, end);
+    }
+    return out;
+  }
+
+  /** How many threads a product of this many multiply-adds is worth. */
+  private threadsFor(macs: number): number {
+    return macs < 200_000 ? 1 : this.threads;
+  }
+
+  private forward(count: number): void {
+    const p = this.params[this.current] as number;
+    let input = this.xb;
+    this.layers.forEach((layer, l) => {
+      const at = this.at[l] as LayerAt;
+      const out = this.acts[l] as number;
+      const relu = layer.activation === 'relu';
+      const args = [
+        input,
+        p + 4 * at.w,
+        out,
+        layer.bias ? p + 4 * at.b : 0,
+        layer.inputs,
+        layer.inputs,
+        1,
+        layer.units,
+        layer.units,
+      ];
+      const parts = this.ranges(
+        layer.units,
+        this.threadsFor(count * layer.inputs * layer.units),
+        8,
+      );
+      this.parallel(parts.map(([c0, c1]) => nnCalls(args, { r0: 0, r1: count, c0, c1 }, relu)));
+      const last = l === this.layers.length - 1;
+      if (!relu && !(last && this.config.loss !== 'mse')) {
+        applyActivation(
+          layer.activation,
+          this.f32.subarray(out / 4, out / 4 + count * layer.units),
+          layer.units,
+        );
+      }
+      input = out;
+    });
+  }
+
+  /**
+   * The batch's mean loss and accuracy from the last layer's output; when `training`, the
+   * gradient of the mean loss with respect to the last layer's pre-activation goes into
+   * delta[0]. Cross-entropy outputs are logits here (softmax is applied now); the loss uses
+   * tfjs' clipping of probabilities to [1e-7, 1 - 1e-7], the gradient is softmax minus
+   * one-hot, as Keras computes it from logits.
+   */
+  private lossAndGradient(count: number, training: boolean): StepResult {
+    const units = this.outputs;
+    const out = this.f32.subarray(this.acts.at(-1)! / 4, this.acts.at(-1)! / 4 + count * units);
+    const grad = this.f32.subarray(this.delta[0] / 4, this.delta[0] / 4 + count * units);
+    const labels =
+      this.config.loss === 'sparse'
+        ? this.i32.subarray(this.yb / 4, this.yb / 4 + count)
+        : this.f32.subarray(this.yb / 4, this.yb / 4 + count * units);
+    return this.config.loss === 'mse'
+      ? mseLoss(
+          out,
+          labels as Float32Array,
+          grad,
+          count,
+          units,
+          training,
+          (this.layers.at(-1) as EngineLayer).activation,
+        )
+      : crossEntropyLoss(out, labels, this.config.loss === 'sparse', grad, count, units, training);
+  }
+
+  private backward(count: number): void {
+    const p = this.params[this.current] as number;
+    let dz = 0; // index into delta: delta[dz] holds the current layer's gradient
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const layer = this.layers[l] as EngineLayer;
+      const at = this.at[l] as LayerAt;
+      const input = l === 0 ? this.xb : (this.acts[l - 1] as number);
+      const below = l === 0 ? undefined : (this.layers[l - 1] as EngineLayer);
+      const dZ = this.delta[dz] as number;
+      const dPrev = this.delta[1 - dz] as number;
+      const threads = this.threadsFor(count * layer.inputs * layer.units);
+      const cols = this.ranges(layer.units, threads, 8);
+      const rows = this.ranges(layer.inputs, threads, 4);
+      const perThread = cols.map(([c0, c1], t) => {
+        const calls = nnCalls(
+          [input, dZ, this.grads + 4 * at.w, 0, count, 1, layer.inputs, layer.units, layer.units],
+          { r0: 0, r1: layer.inputs, c0, c1 },
+          false,
+        );
+        if (layer.bias) {
+          calls.push(
+            ...nnCalls(
+              [this.ones, dZ, this.grads + 4 * at.b, 0, count, count, 1, layer.units, layer.units],
+              { r0: 0, r1: 1, c0, c1 },
+              false,
+            ),
+          );
+        }
+        if (below !== undefined) {
+          const [i0, i1] = rows[t] as [number, number];
+          const mask = below.activation === 'relu' ? input : 0;
+          calls.push(
+            ...ntCalls(
+              [
+                dZ,
+                p + 4 * at.w,
+                dPrev,
+                mask,
+                layer.units,
+                layer.units,
+                layer.units,
+                layer.inputs,
+                layer.inputs,
+              ],
+              { r0: 0, r1: count, c0: i0, c1: i1 },
+            ),
+          );
+        }
+        return calls;
+      });
+      this.parallel(perThread);
+      if (below !== undefined && below.activation !== 'relu' && below.activation !== 'linear') {
+        const n = count * layer.inputs;
+        applyDerivative(
+          below.activation,
+          this.f32.subarray(dPrev / 4, dPrev / 4 + n),
+          this.f32.subarray(input / 4, input / 4 + n),
+          layer.inputs,
+        );
+      }
+      dz = 1 - dz;
+    }
+  }
+
+  private update(): void {
+    const scalars = this.plan.scalars(this.powers);
+    this.f32.set(scalars, this.scalars / 4);
+    const cur = this.current;
+    const next = 1 - cur;
+    const name = this.plan.spec.name;
+    const parts = this.ranges(this.paramFloats, this.threads, 16);
+    this.parallel(
+      parts.map(([s, e]) => {
+        const off = 4 * s;
+        const inputs = [
+          at(this.params, cur) + off,
+          this.grads + off,
+          ...this.slots.map((pair) => at(pair, cur) + off),
+        ];
+        const outputs = [
+          at(this.params, next) + off,
+          ...this.slots.map((pair) => at(pair, next) + off),
+        ];
+        return e > s ? [{ fn: name, args: [...inputs, ...outputs, e - s, this.scalars] }] : [];
+      }),
+    );
+    if (this.optimizer.kind === 'adam') {
+      const { beta1, beta2 } = this.optimizer;
+      this.powers = {
+        accBeta1: Math.fround(this.powers.accBeta1 * Math.fround(beta1)),
+        accBeta2: Math.fround(this.powers.accBeta2 * Math.fround(beta2)),
+      };
+    }
+    this.current = next;
+  }
+}
+
+/** One of a pair of blocks. */
+const at = (pair: readonly [number, number], i: number): number => pair[i] as number;
+
+const EPSILON = 1e-7;
+
+/** Softmax cross-entropy over logits in place: out becomes the probabilities. */
+function crossEntropyLoss(
+  out: Float32Array,
+  labels: Float32Array | Int32Array,
+  sparse: boolean,
+  grad: Float32Array,
+  count: number,
+  units: number,
+  training: boolean,
+): StepResult {
+  let lossSum = 0;
+  let correct = 0;
+  const scale = 1 / count;
+  for (let b = 0; b < count; b++) {
+    const row = b * units;
+    let max = -Infinity;
+    for (let c = 0; c < units; c++) max = Math.max(max, out[row + c] as number);
+    let sum = 0;
+    for (let c = 0; c < units; c++) {
+      const e = Math.exp((out[row + c] as number) - max);
+      out[row + c] = e;
+      sum += e;
+    }
+    let best = 0;
+    for (let c = 0; c < units; c++) {
+      const p = (out[row + c] as number) / sum;
+      out[row + c] = p;
+      if (p > (out[row + best] as number)) best = c;
+    }
+    const label = sparse ? (labels[b] as number) : oneHotIndex(labels, row, units);
+    const pl = Math.min(Math.max(out[row + label] as number, EPSILON), 1 - EPSILON);
+    lossSum -= Math.log(Number.isNaN(out[row + label]) ? NaN : pl);
+    if (best === label) correct++;
+    if (training) {
+      for (let c = 0; c < units; c++)
+        grad[row + c] = ((out[row + c] as number) - (c === label ? 1 : 0)) * scale;
+    }
+  }
+  return { loss: lossSum / count, accuracy: correct / count };
+}
+
+function oneHotIndex(labels: ArrayLike<number>, row: number, units: number): number {
+  for (let c = 0; c < units; c++) if (labels[row + c] === 1) return c;
+  return 0;
+}
+
+/** Mean squared error of the activated output; the gradient goes back through the activation. */
+function mseLoss(
+  out: Float32Array,
+  targets: Float32Array,
+  grad: Float32Array,
+  count: number,
+  units: number,
+  training: boolean,
+  activation: EngineActivation,
+): StepResult {
+  let lossSum = 0;
+  let correct = 0;
+  const scale = 2 / (count * units);
+  for (let b = 0; b < count; b++) {
+    const row = b * units;
+    let se = 0;
+    let best = 0;
+    let bestLabel = 0;
+    for (let c = 0; c < units; c++) {
+      const d = (out[row + c] as number) - (targets[row + c] as number);
+      se += d * d;
+      if (training) grad[row + c] = d * scale;
+      if ((out[row + c] as number) > (out[row + best] as number)) best = c;
+      if ((targets[row + c] as number) > (targets[row + bestLabel] as number)) bestLabel = c;
+    }
+    lossSum += se / units;
+    if (
+      units === 1
+        ? (out[row] as number) > 0.5 === (targets[row] as number) > 0.5
+        : best === bestLabel
+    )
+      correct++;
+  }
+  if (training && activation !== 'linear') {
+    applyDerivative(
+      activation,
+      grad.subarray(0, count * units),
+      out.subarray(0, count * units),
+      units,
+    );
+  }
+  return { loss: lossSum / count, accuracy: correct / count };
+}

@@ -1,0 +1,219 @@
+/**
+ * Worker threads for the dense engine: each worker instantiates the engine's module on the same
+ * shared WebAssembly.Memory and runs the tile calls the main thread writes into its command
+ * block, while the main thread runs its own share. Handover is one Atomics counter each way;
+ * workers spin briefly before they sleep, since during training the next job comes within
+ * microseconds. Internal.
+ */
+import { isNode } from '../core/env';
+import type { TileCall } from './gemm';
+
+/** Int32 words in each worker's command block. */
+export const COMMAND_WORDS = 16_384;
+
+// Command block words: the job number the main thread posts, the one the worker finished (-1
+// on failure), the number of calls, then the calls: function index, argument count, arguments.
+const SEQ = 0;
+const DONE = 1;
+const COUNT = 2;
+const FIRST = 3;
+const STOP = -1;
+
+/**
+ * The worker's program, as text (it runs from a string, so no bundler needs to find a file).
+ * `host` is the preamble that defines `start(handler)` for Node or for browsers.
+ */
+function workerSource(host: string): string {
+  return `${host}
+start(function (data) {
+  var exports = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports;
+  var fns = data.names.map(function (n) { return exports[n]; });
+  var ctrl = new Int32Array(data.memory.buffer, data.base, ${COMMAND_WORDS});
+  var seen = 0;
+  return function loop() {
+    for (;;) {
+      var s = Atomics.load(ctrl, ${SEQ});
+      for (var spins = 0; s === seen; spins++) {
+        if (spins < data.spin) s = Atomics.load(ctrl, ${SEQ});
+        else { Atomics.wait(ctrl, ${SEQ}, seen, 1000); s = Atomics.load(ctrl, ${SEQ}); }
+      }
+      seen = s;
+      if (s === ${STOP}) return;
+      try {
+        var count = ctrl[${COUNT}], p = ${FIRST};
+        for (var c = 0; c < count; c++) {
+          var n = ctrl[p + 1];
+          fns[ctrl[p]].apply(null, ctrl.subarray(p + 2, p + 2 + n));
+          p += 2 + n;
+        }
+        Atomics.store(ctrl, ${DONE}, seen);
+      } catch (e) {
+        var text = String((e && e.message) || e).slice(0, 2000);
+        ctrl[${FIRST}] = text.length;
+        for (var i = 0; i < text.length; i++) ctrl[${FIRST} + 1 + i] = text.charCodeAt(i);
+        Atomics.store(ctrl, ${DONE}, -1);
+      }
+      Atomics.notify(ctrl, ${DONE});
+    }
+  };
+});`;
+}
+
+const NODE_HOST = `var wt = require('node:worker_threads');
+function start(init) {
+  var loop = init(wt.workerData);
+  wt.parentPort.postMessage('ready');
+  loop();
+}`;
+
+const BROWSER_HOST = `function start(init) {
+  self.onmessage = function (e) {
+    var loop = init(e.data);
+    self.postMessage('ready');
+    loop();
+  };
+}`;
+
+/** A started worker, as the pool sees it. */
+interface WorkerHandle {
+  ctrl: Int32Array;
+  stop(): void;
+}
+
+/** The engine's worker threads. */
+export class ThreadPool {
+  private seq = 0;
+  private constructor(
+    private readonly workers: WorkerHandle[],
+    private readonly index: ReadonlyMap<string, number>,
+    private readonly canWait: boolean,
+  ) {}
+
+  /** Worker threads besides the caller's. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Starts `count` workers on `memory` (shared) with the module's exports `names`; their
+   * command blocks start at byte `base`, `COMMAND_WORDS` words each. Returns the reason when
+   * workers cannot run here.
+   */
+  static async start(
+    count: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    base: number,
+    names: readonly string[],
+  ): Promise<ThreadPool> {
+    const spawn = isNode() ? await nodeSpawner() : browserSpawner();
+    const workers: WorkerHandle[] = [];
+    try {
+      for (let w = 0; w < count; w++) {
+        const at = base + w * COMMAND_WORDS * 4;
+        new Int32Array(memory.buffer, at, COMMAND_WORDS).fill(0);
+        workers.push(await spawn({ module, memory, base: at, names, spin: 20_000 }));
+      }
+    } catch (err) {
+      for (const w of workers) w.stop();
+      throw err;
+    }
+    return new ThreadPool(workers, new Map(names.map((n, i) => [n, i])), isNode());
+  }
+
+  /**
+   * Runs each worker's calls (`perWorker[w]`) while the caller runs `own`, and returns when all
+   * are done; a failure in a worker is thrown here with its message.
+   */
+  run(perWorker: readonly (readonly TileCall[])[], own: () => void): void {
+    this.seq++;
+    this.workers.forEach((w, i) => this.post(w, perWorker[i] ?? []));
+    own();
+    for (const w of this.workers) this.wait(w);
+  }
+
+  private post(w: WorkerHandle, calls: readonly TileCall[]): void {
+    const { ctrl } = w;
+    let p = FIRST;
+    for (const call of calls) {
+      const fn = this.index.get(call.fn);
+      if (fn === undefined) throw new Error(`dense engine: no function ${call.fn}`);
+      if (p + 2 + call.args.length > COMMAND_WORDS)
+        throw new Error('dense engine: command block full');
+      ctrl[p] = fn;
+      ctrl[p + 1] = call.args.length;
+      ctrl.set(call.args, p + 2);
+      p += 2 + call.args.length;
+    }
+    ctrl[COUNT] = calls.length;
+    Atomics.store(ctrl, SEQ, this.seq);
+    Atomics.notify(ctrl, SEQ);
+  }
+
+  private wait(w: WorkerHandle): void {
+    const { ctrl } = w;
+    const started = Date.now();
+    for (let spins = 0; ; spins++) {
+      const done = Atomics.load(ctrl, DONE);
+      if (done === this.seq) return;
+      if (done === -1) {
+        const length = ctrl[FIRST] as number;
+        const text = String.fromCharCode(...ctrl.subarray(FIRST + 1, FIRST + 1 + length));
+        throw new Error(`dense engine: a worker thread failed: ${text}`);
+      }
+      if (spins > 20_000) {
+        if (this.canWait) Atomics.wait(ctrl, DONE, done, 5);
+        if (Date.now() - started > 60_000) {
+          throw new Error('dense engine: a worker thread stopped answering');
+        }
+      }
+    }
+  }
+
+  /** Stops the workers. */
+  dispose(): void {
+    for (const w of this.workers) {
+      Atomics.store(w.ctrl, SEQ, STOP);
+      Atomics.notify(w.ctrl, SEQ);
+      w.stop();
+    }
+    this.workers.length = 0;
+  }
+}
+
+interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  base: number;
+  names: readonly string[];
+  spin: number;
+}
+
+type Spawner = (data: WorkerData) => Promise<WorkerHandle>;
+
+async function nodeSpawner(): Promise<Spawner> {
+  const { Worker } = await import('node:worker_threads');
+  const source = workerSource(NODE_HOST);
+  return (data) =>
+    new Promise((resolve, reject) => {
+      const worker = new Worker(source, { eval: true, workerData: data });
+      worker.unref();
+      const ctrl = new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS);
+      worker.once('message', () => resolve({ ctrl, stop: () => void worker.terminate() }));
+      worker.once('error', reject);
+    });
+}
+
+function browserSpawner(): Spawner {
+  const source = workerSource(BROWSER_HOST);
+  return (data) =>
+    new Promise((resolve, reject) => {
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      const worker = new Worker(url);
+      URL.revokeObjectURL(url);
+      const ctrl = new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS);
+      worker.onmessage = () => resolve({ ctrl, stop: () => worker.terminate() });
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage(data);
+    });
+}

@@ -1,0 +1,278 @@
+/**
+ * fitClassifier's trainer on denselab's dense engine: the model's weights, the optimizer's
+ * state and the data are copied into the engine's memory once; each step runs there; the
+ * weights (and at the end of each epoch the optimizer's state) are written back into the tfjs
+ * model. Internal.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { isNode } from '../core/env';
+import { DenseEngine } from '../kernels/denseEngine';
+import { hasRelaxedSimd } from '../kernels/wasmCode';
+import { adamPowers } from '../internals/tfjsInternals';
+import type { ClassifierData } from './classifierInputs';
+import { denseStack, type DenseStack } from './denseStack';
+import type { TrainingPath } from './fitTypes';
+import type { StepOutcome, Trainer } from './trainer';
+
+/** What the engine trainer needs besides the model. */
+export interface EngineTrainerInput {
+  readonly model: tfl.LayersModel;
+  readonly stack: DenseStack;
+  readonly train: ClassifierData;
+  readonly validation: ClassifierData | undefined;
+  readonly batchSize: number;
+  readonly validationBatchSize: number;
+  readonly threads: number;
+}
+
+/** The threads to use when the caller did not say: the cores, at most 4, where workers run. */
+export async function defaultThreads(): Promise<number> {
+  let cores = 1;
+  if (isNode()) {
+    const os = await import('node:os');
+    cores =
+      typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  } else if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true) {
+    cores =
+      (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+        ?.hardwareConcurrency ?? 1;
+  }
+  return Math.max(1, Math.min(4, cores));
+}
+
+export class EngineTrainer implements Trainer {
+  readonly path: TrainingPath;
+  private outcomes: StepOutcome[] = [];
+  /** Updates done since training began (the failing step, if any, is not one). */
+  private updates = 0;
+  /** The optimizer's step count before training. */
+  private startIterations: number;
+
+  private constructor(
+    private readonly input: EngineTrainerInput,
+    private readonly engine: DenseEngine,
+    path: TrainingPath,
+  ) {
+    this.path = path;
+    this.startIterations = input.model.optimizer.iterations;
+  }
+
+  static async create(input: EngineTrainerInput, reason: string): Promise<EngineTrainer> {
+    const { stack, train, validation } = input;
+    const fma = hasRelaxedSimd();
+    const rows = [train.x.shape[0], ...(validation ? [validation.x.shape[0]] : [])];
+    const { engine, threadNote } = await DenseEngine.create({
+      layers: stack.layers,
+      loss: stack.loss,
+      optimizer: stack.optimizer,
+      maxBatch: Math.max(input.batchSize, input.validationBatchSize),
+      rows,
+      threads: input.threads,
+      fma,
+    });
+    try {
+      await loadData(engine, 0, train, stack.loss === 'sparse');
+      if (validation !== undefined) await loadData(engine, 1, validation, stack.loss === 'sparse');
+      await loadWeights(engine, stack);
+      await loadState(engine, input.model, stack);
+    } catch (err) {
+      engine.dispose();
+      throw err;
+    }
+    const note = threadNote === undefined ? '' : `; one thread: ${threadNote}`;
+    const path: TrainingPath = {
+      engine: 'dense',
+      reason: `${reason}${note}`,
+      threads: engine.threads,
+      fusedMultiplyAdd: fma,
+    };
+    return new EngineTrainer(input, engine, path);
+  }
+
+  get pending(): number {
+    return this.outcomes.length;
+  }
+
+  step(order: Int32Array, start: number, size: number): boolean {
+    const r = this.engine.step(0, order, start, size);
+    this.outcomes.push({ loss: r.loss, accuracy: r.accuracy, size });
+    if (!Number.isFinite(r.loss)) return false;
+    this.updates++;
+    return true;
+  }
+
+  collect(): Promise<StepOutcome[]> {
+    const out = this.outcomes;
+    this.outcomes = [];
+    return Promise.resolve(out);
+  }
+
+  async sync(optimizer: boolean): Promise<void> {
+    writeWeights(this.engine, this.input.stack);
+    if (optimizer) {
+      const iterations = this.startIterations + this.updates;
+      await writeOptimizer(this.engine, this.input.model, this.input.stack, iterations);
+    }
+  }
+
+  async reload(optimizer: boolean): Promise<void> {
+    const { model, stack } = this.input;
+    await loadWeights(this.engine, stack);
+    if (!optimizer) return;
+    await loadState(this.engine, model, stack);
+    const current = denseStack(model, stack.loss);
+    if (!current.ok)
+      throw new Error(`fitClassifier: a callback changed the model: ${current.reason}`);
+    this.engine.setOptimizer(current.stack.optimizer);
+    this.startIterations = model.optimizer.iterations - this.updates;
+  }
+
+  validate(): Promise<{ loss: number; accuracy: number }> {
+    const rows = this.input.validation?.x.shape[0] ?? 0;
+    const { lossSum, correct } = this.engine.evaluate(1);
+    return Promise.resolve({ loss: lossSum / rows, accuracy: correct / rows });
+  }
+
+  async recover(): Promise<number> {
+    if (this.updates === 0) return 0; // the starting weights gave the first loss: keep them
+    this.engine.restorePrevious();
+    this.updates--;
+    await this.sync(true);
+    return this.updates;
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+  }
+}
+
+/** Copies a data set's inputs and labels into the engine. */
+async function loadData(
+  engine: DenseEngine,
+  d: number,
+  data: ClassifierData,
+  sparse: boolean,
+): Promise<void> {
+  const x = (await data.x.data()) as Float32Array;
+  const labels = await data.y.data();
+  const y = sparse
+    ? Int32Array.from(labels)
+    : labels instanceof Float32Array
+      ? labels
+      : Float32Array.from(labels);
+  engine.setData(d, x, y);
+}
+
+/** The model's weights into the engine's current parameters. */
+async function loadWeights(engine: DenseEngine, stack: DenseStack): Promise<void> {
+  for (let l = 0; l < stack.dense.length; l++) {
+    const [kernel, bias] = (stack.dense[l] as tfl.layers.Layer).getWeights();
+    const views = engine.weights(l);
+    views.kernel.set(await (kernel as tf.Tensor).data());
+    if (bias !== undefined) views.bias.set(await bias.data());
+  }
+}
+
+/** The optimizer's state (slots and Adam's powers) into the engine. */
+async function loadState(
+  engine: DenseEngine,
+  model: tfl.LayersModel,
+  stack: DenseStack,
+): Promise<void> {
+  // tfjs keeps slot i of each kind for the i-th variable it was given: the trainable weights
+  // in order (as tfjs-layers' fit and denselab pass them), kernel and bias of each layer.
+  const state = await model.optimizer.getWeights();
+  state[0]?.tensor.dispose(); // the iterations scalar getWeights makes
+  const slots = state.slice(1).map((w) => w.tensor);
+  const perKind = stack.layers.reduce((n, l) => n + (l.bias ? 2 : 1), 0);
+  if (slots.length === 0) return loadPowers(engine, model, stack);
+  if (slots.length !== perKind * engine.slotNames.length) {
+    throw new Error(
+      `fitClassifier: the model's optimizer holds ${slots.length} slot variables; expected ${perKind * engine.slotNames.length} (is it shared with another model?)`,
+    );
+  }
+  for (let s = 0; s < engine.slotNames.length; s++) {
+    let v = s * perKind;
+    for (let l = 0; l < stack.layers.length; l++) {
+      const views = engine.slot(s, l);
+      views.kernel.set(await (slots[v++] as tf.Tensor).data());
+      if ((stack.layers[l] as { bias: boolean }).bias) {
+        views.bias.set(await (slots[v++] as tf.Tensor).data());
+      }
+    }
+  }
+  await loadPowers(engine, model, stack);
+}
+
+async function loadPowers(
+  engine: DenseEngine,
+  model: tfl.LayersModel,
+  stack: DenseStack,
+): Promise<void> {
+  const powers = stack.optimizer.kind === 'adam' ? adamPowers(model.optimizer) : undefined;
+  if (powers !== undefined) {
+    engine.powers = {
+      accBeta1: (await powers.accBeta1.data())[0] as number,
+      accBeta2: (await powers.accBeta2.data())[0] as number,
+    };
+  }
+}
+
+/** The names of a Dense layer's kernel and bias variables, as tfjs' optimizers key slots. */
+function variableNames(layer: tfl.layers.Layer): [string, string | undefined] {
+  const [kernel, bias] = layer.trainableWeights;
+  const name = (v: tfl.LayerVariable): string => (v.read() as tf.Variable).name;
+  return [name(kernel as tfl.LayerVariable), bias === undefined ? undefined : name(bias)];
+}
+
+/** The engine's weights into the model's Dense layers. */
+function writeWeights(engine: DenseEngine, stack: DenseStack): void {
+  stack.dense.forEach((layer, l) => {
+    const { kernel, bias } = engine.weights(l);
+    const spec = stack.layers[l] as { inputs: number; units: number; bias: boolean };
+    const values: tf.Tensor[] = [tf.tensor2d(kernel.slice(), [spec.inputs, spec.units])];
+    if (spec.bias) values.push(tf.tensor1d(bias.slice()));
+    layer.setWeights(values);
+    tf.dispose(values);
+  });
+}
+
+/**
+ * The engine's optimizer state into the model's optimizer: its slots (tfjs' names, in the
+ * order of the trainable weights), the step count and Adam's running powers. The old slot
+ * variables are disposed.
+ */
+async function writeOptimizer(
+  engine: DenseEngine,
+  model: tfl.LayersModel,
+  stack: DenseStack,
+  iterations: number,
+): Promise<void> {
+  const optimizer = model.optimizer;
+  const old = await optimizer.getWeights();
+  const slots: { name: string; tensor: tf.Tensor }[] = [];
+  engine.slotNames.forEach((suffix, s) => {
+    stack.dense.forEach((layer, l) => {
+      const { kernel, bias } = engine.slot(s, l);
+      const spec = stack.layers[l] as { inputs: number; units: number; bias: boolean };
+      const [kName, bName] = variableNames(layer);
+      slots.push({
+        name: `${kName}/${suffix}`,
+        tensor: tf.tensor2d(kernel.slice(), [spec.inputs, spec.units]),
+      });
+      if (bName !== undefined)
+        slots.push({ name: `${bName}/${suffix}`, tensor: tf.tensor1d(bias.slice()) });
+    });
+  });
+  const iter = tf.scalar(iterations, 'int32');
+  await optimizer.setWeights([{ name: 'iter', tensor: iter }, ...slots]);
+  tf.dispose([iter, ...slots.map((s) => s.tensor), ...old.map((w) => w.tensor)]);
+  const powers = stack.optimizer.kind === 'adam' ? adamPowers(optimizer) : undefined;
+  if (powers !== undefined) {
+    tf.tidy(() => {
+      powers.accBeta1.assign(tf.scalar(engine.powers.accBeta1));
+      powers.accBeta2.assign(tf.scalar(engine.powers.accBeta2));
+    });
+  }
+}

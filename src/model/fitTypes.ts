@@ -1,0 +1,197 @@
+import type { ProgressLogger, ProgressSink, Verbosity } from '../progress/ProgressLogger';
+import type { ClassifierData } from './classifierInputs';
+
+/**
+ * Keras' `history.history` of a classifier: one value per epoch under each key.
+ *
+ * @example
+ * ```ts
+ * import type { ClassifierHistory } from 'denselab';
+ *
+ * const history: ClassifierHistory = { loss: [0.19, 0.1], accuracy: [0.94, 0.97] };
+ * console.log('val_loss' in history); // false
+ * ```
+ */
+export interface ClassifierHistory {
+  /** Mean training loss of each epoch (the average over its batches, as Keras reports). */
+  readonly loss: number[];
+  /** Mean training accuracy of each epoch. */
+  readonly accuracy: number[];
+  /** Validation loss after each epoch, when there is validation data. */
+  readonly val_loss?: number[];
+  /** Validation accuracy after each epoch, when there is validation data. */
+  readonly val_accuracy?: number[];
+}
+
+/**
+ * The values {@link ClassifierCallbacks} receive at the end of an epoch.
+ *
+ * @example
+ * ```ts
+ * import type { EpochLogs } from 'denselab';
+ *
+ * const logs: EpochLogs = { loss: 0.1933, accuracy: 0.9426, val_loss: 0.1238, val_accuracy: 0.9661 };
+ * console.log(logs.val_accuracy); // 0.9661
+ * ```
+ */
+export interface EpochLogs {
+  /** The epoch's mean training loss. */
+  readonly loss: number;
+  /** The epoch's mean training accuracy. */
+  readonly accuracy: number;
+  /** Validation loss, when there is validation data. */
+  readonly val_loss?: number;
+  /** Validation accuracy, when there is validation data. */
+  readonly val_accuracy?: number;
+}
+
+/**
+ * The values {@link ClassifierCallbacks} receive at the end of a batch.
+ *
+ * @example
+ * ```ts
+ * import type { BatchLogs } from 'denselab';
+ *
+ * const logs: BatchLogs = { loss: 0.31, accuracy: 0.9375, size: 32 };
+ * console.log(logs.size); // 32
+ * ```
+ */
+export interface BatchLogs {
+  /** The batch's loss. */
+  readonly loss: number;
+  /** The batch's accuracy. */
+  readonly accuracy: number;
+  /** Samples in the batch. */
+  readonly size: number;
+}
+
+/**
+ * Hooks into {@link fitClassifier}'s loop; each may return a promise, which is awaited.
+ * Set `model.stopTraining = true` in one to stop after the current epoch.
+ *
+ * @example
+ * ```ts
+ * import type { ClassifierCallbacks } from 'denselab';
+ *
+ * const seen: number[] = [];
+ * const callbacks: ClassifierCallbacks = { onEpochEnd: (epoch, logs) => void seen.push(epoch, logs.loss) };
+ * callbacks.onEpochEnd?.(0, { loss: 0.25, accuracy: 0.9 });
+ * console.log(seen); // [0, 0.25]
+ * ```
+ */
+export interface ClassifierCallbacks {
+  /** Before the first epoch. */
+  onTrainBegin?(): void | Promise<void>;
+  /** Before each epoch (0-based). */
+  onEpochBegin?(epoch: number): void | Promise<void>;
+  /**
+   * After each batch (0-based within its epoch). Asking for this reads the loss back after
+   * every batch, which slows training on GPU backends.
+   */
+  onBatchEnd?(batch: number, logs: BatchLogs): void | Promise<void>;
+  /** After each epoch (0-based) and its validation. */
+  onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
+  /** After the last epoch. */
+  onTrainEnd?(history: ClassifierHistory): void | Promise<void>;
+}
+
+/**
+ * Options of {@link fitClassifier}.
+ *
+ * @example
+ * ```ts
+ * import type { FitClassifierOptions } from 'denselab';
+ *
+ * const notes: FitClassifierOptions = { epochs: 5, batchSize: 32, verbose: 1, seed: 1 };
+ * console.log(notes.epochs); // 5
+ * ```
+ */
+export interface FitClassifierOptions {
+  /** Passes over the training data. Default 1, as Keras. */
+  epochs?: number;
+  /**
+   * The epoch to start at (0-based), to resume an earlier run, as Keras' `initial_epoch`:
+   * `epochs` stays the index to stop at. With the same `seed`, the shuffle continues where an
+   * uninterrupted run would be. Default 0.
+   */
+  initialEpoch?: number;
+  /** Samples per gradient step. Default 32, as Keras (60,000 images: 1,875 steps). */
+  batchSize?: number;
+  /** Data evaluated after each epoch (the notes' 10,000 test images). */
+  validationData?: ClassifierData;
+  /** Samples per forward pass of the validation. Default `max(batchSize, 256)`. */
+  validationBatchSize?: number;
+  /** Shuffle the training samples before each epoch. Default true, as Keras. */
+  shuffle?: boolean;
+  /** Seeds the shuffle, so that the same seed repeats a run bit for bit on one backend. */
+  seed?: number;
+  /** Keras' `verbose`: 0 silent, 1 progress bar (default), 2 one line per epoch. */
+  verbose?: Verbosity;
+  /** Where progress lines go (default: standard output in Node, the console elsewhere). */
+  sink?: ProgressSink;
+  /** A logger of your own (it replaces `verbose` and `sink`). */
+  logger?: ProgressLogger;
+  /** Hooks called during training. */
+  callbacks?: ClassifierCallbacks | readonly ClassifierCallbacks[];
+  /**
+   * `'auto'` (default): a stack of Dense layers on the wasm or cpu backend trains on
+   * denselab's dense engine (see {@link TrainingPath}); anything else through tfjs. `'tfjs'`:
+   * always through tfjs' layers and kernels.
+   */
+  engine?: 'auto' | 'tfjs';
+  /**
+   * Threads the dense engine may use, the calling one included. Default: the processor's
+   * cores (at most 4) in Node and in cross-origin isolated pages, else 1. The same seed gives
+   * the same run for any thread count.
+   */
+  threads?: number;
+}
+
+/**
+ * What {@link fitClassifier} returns, shaped like the History tfjs and Keras return.
+ *
+ * @example
+ * ```ts
+ * import type { ClassifierTraining } from 'denselab';
+ *
+ * const training: ClassifierTraining = {
+ *   epoch: [0, 1],
+ *   history: { loss: [0.19, 0.1], accuracy: [0.94, 0.97] },
+ *   path: { engine: 'dense', reason: 'a stack of 3 Dense layers', threads: 2, fusedMultiplyAdd: true },
+ * };
+ * console.log(training.epoch.length); // 2
+ * ```
+ */
+export interface ClassifierTraining {
+  /** The epochs that ran, 0-based. */
+  readonly epoch: number[];
+  /** Keras' keys: `loss`, `accuracy`, `val_loss`, `val_accuracy`. */
+  readonly history: ClassifierHistory;
+  /** How the training ran, and why that way. */
+  readonly path: TrainingPath;
+}
+
+/**
+ * How {@link fitClassifier} trained: on denselab's dense engine (every step in denselab's own
+ * WebAssembly memory: the products with their bias and ReLU fused, the loss, the backward pass
+ * and the optimizer's update, split across threads) or through tfjs (its layers, tape and
+ * kernels, on whatever backend is active), and why.
+ *
+ * @example
+ * ```ts
+ * import type { TrainingPath } from 'denselab';
+ *
+ * const path: TrainingPath = { engine: 'tfjs', reason: 'the webgpu backend runs on the GPU through tfjs', threads: 1, fusedMultiplyAdd: false };
+ * console.log(path.engine); // tfjs
+ * ```
+ */
+export interface TrainingPath {
+  /** `'dense'` for denselab's dense engine, `'tfjs'` for tfjs' layers and kernels. */
+  readonly engine: 'dense' | 'tfjs';
+  /** Why, in words: what made the model eligible, or what kept it on tfjs. */
+  readonly reason: string;
+  /** Threads the engine ran on (1 on tfjs' path: tfjs does not run its kernels on several). */
+  readonly threads: number;
+  /** Whether the engine's products used relaxed SIMD's fused multiply-add. */
+  readonly fusedMultiplyAdd: boolean;
+}

@@ -1,0 +1,176 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { gemmFunctions, nnCalls, ntCalls, runCalls } from '../../src/kernels/gemm';
+import { ThreadPool } from '../../src/kernels/engineThreads';
+import { encodeModule, hasRelaxedSimd, instantiateOn } from '../../src/kernels/wasmCode';
+
+const FMA = hasRelaxedSimd() ? [false, true] : [false];
+
+/** float64 references. */
+function nnRef(
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array | undefined,
+  m: number,
+  k: number,
+  n: number,
+  lda: number,
+  ldak: number,
+  relu: boolean,
+): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = bias?.[j] ?? 0;
+      for (let q = 0; q < k; q++) s += a[i * lda + q * ldak]! * b[q * n + j]!;
+      c[i * n + j] = relu ? Math.max(s, 0) : s;
+    }
+  return c;
+}
+
+function ntRef(
+  a: Float32Array,
+  b: Float32Array,
+  mask: Float32Array | undefined,
+  m: number,
+  k: number,
+  n: number,
+): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let q = 0; q < k; q++) s += a[i * k + q]! * b[j * k + q]!;
+      c[i * n + j] = mask === undefined || mask[i * n + j]! > 0 ? s : 0;
+    }
+  return c;
+}
+
+/** |got - want| within float32 rounding of a k-term sum: k ulps of the sum of |terms|. */
+function expectClose(got: Float32Array, want: Float64Array, k: number, scale: number): void {
+  const tol = (k + 2) * 2 ** -23 * scale;
+  got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(tol));
+}
+
+describe("the engine's products", () => {
+  for (const fma of FMA) {
+    it(`nn: A B + bias with ReLU, and Aᵀ B through strides, any sizes (fma ${fma})`, () => {
+      const memory = new WebAssembly.Memory({ initial: 8 });
+      const exports = instantiateOn(gemmFunctions(fma), memory);
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 19 }),
+          fc.integer({ min: 1, max: 37 }),
+          fc.integer({ min: 1, max: 41 }),
+          fc.boolean(),
+          fc.boolean(),
+          fc.boolean(),
+          fc.integer(),
+          (m, k, n, transposed, withBias, relu, seed) => {
+            const f32 = new Float32Array(memory.buffer);
+            const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(seed + i));
+            const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(seed - 1.3 * i));
+            const bias = withBias
+              ? Float32Array.from({ length: n }, (_, i) => Math.sin(i * 7))
+              : undefined;
+            const [A, B, C, BIAS] = [64, 64 + 4 * 2048, 64 + 8 * 2048, 64 + 12 * 2048];
+            // Aᵀ: store A as its transpose [k, m] and read it with lda 1, ldak m.
+            const stored = transposed
+              ? Float32Array.from({ length: m * k }, (_, t) => a[(t % m) * k + Math.floor(t / m)]!)
+              : a;
+            f32.set(stored, A / 4);
+            f32.set(b, B / 4);
+            if (bias) f32.set(bias, BIAS / 4);
+            f32.fill(NaN, C / 4, C / 4 + m * n);
+            const [lda, ldak] = transposed ? [1, m] : [k, 1];
+            runCalls(
+              exports,
+              nnCalls(
+                [A, B, C, bias ? BIAS : 0, k, lda, ldak, n, n],
+                { r0: 0, r1: m, c0: 0, c1: n },
+                relu,
+              ),
+            );
+            const want = nnRef(a, b, bias, m, k, n, k, 1, relu);
+            expectClose(f32.slice(C / 4, C / 4 + m * n), want, k, k + 1);
+          },
+        ),
+        { numRuns: 150, seed: 7 },
+      );
+    });
+
+    it(`nt: A Bᵀ masked by M > 0, any sizes and blocks (fma ${fma})`, () => {
+      const memory = new WebAssembly.Memory({ initial: 8 });
+      const exports = instantiateOn(gemmFunctions(fma), memory);
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 19 }),
+          fc.integer({ min: 1, max: 37 }),
+          fc.integer({ min: 1, max: 41 }),
+          fc.boolean(),
+          fc.integer(),
+          (m, k, n, masked, seed) => {
+            const f32 = new Float32Array(memory.buffer);
+            const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(seed + i));
+            const b = Float32Array.from({ length: n * k }, (_, i) => Math.cos(seed - 1.3 * i));
+            const mask = masked
+              ? Float32Array.from({ length: m * n }, (_, i) =>
+                  i % 3 === 0 ? 0 : i % 5 === 0 ? NaN : 1,
+                )
+              : undefined;
+            const [A, B, C, M] = [64, 64 + 4 * 2048, 64 + 8 * 2048, 64 + 12 * 2048];
+            f32.set(a, A / 4);
+            f32.set(b, B / 4);
+            if (mask) f32.set(mask, M / 4);
+            f32.fill(NaN, C / 4, C / 4 + m * n);
+            // Two blocks of columns, as two threads would split them.
+            const half = Math.floor(n / 2);
+            for (const [c0, c1] of [
+              [0, half],
+              [half, n],
+            ] as const) {
+              runCalls(
+                exports,
+                ntCalls([A, B, C, mask ? M : 0, k, k, k, n, n], { r0: 0, r1: m, c0, c1 }),
+              );
+            }
+            expectClose(f32.slice(C / 4, C / 4 + m * n), ntRef(a, b, mask, m, k, n), k, k);
+          },
+        ),
+        { numRuns: 150, seed: 8 },
+      );
+    });
+  }
+});
+
+describe("the engine's worker threads", () => {
+  it('run calls on a shared memory, and report a worker failure as an error', async () => {
+    const fns = gemmFunctions(false);
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+    const module = new WebAssembly.Module(encodeModule(fns, true));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const pool = await ThreadPool.start(
+      1,
+      module,
+      memory,
+      2 * 65536,
+      fns.map((f) => f.name),
+    );
+    const f32 = new Float32Array(memory.buffer);
+    f32.set([1, 2, 3, 4], 16); // A 2x2 at byte 64
+    f32.set([1, 0, 0, 1], 32); // B identity at byte 128
+    const args = [64, 128, 192, 0, 2, 2, 1, 2, 2];
+    pool.run([nnCalls(args, { r0: 0, r1: 2, c0: 1, c1: 2 }, false)], () =>
+      runCalls(exports, nnCalls(args, { r0: 0, r1: 2, c0: 0, c1: 1 }, false)),
+    );
+    expect(Array.from(f32.slice(48, 52))).toEqual([1, 2, 3, 4]);
+    // A pointer past the end of memory traps in the worker; the caller gets its message.
+    expect(() =>
+      pool.run(
+        [nnCalls([64 * 65536, 128, 192, 0, 2, 2, 1, 2, 2], { r0: 0, r1: 2, c0: 0, c1: 2 }, false)],
+        () => undefined,
+      ),
+    ).toThrow(/^dense engine: a worker thread failed: .*out of bounds/);
+    pool.dispose();
+  });
+});
