@@ -25,8 +25,9 @@ export interface SelectBackendOptions {
    */
   prefer?: readonly BackendName[];
   /**
-   * Accept a software WebGPU adapter (SwiftShader, lavapipe, fallback adapters). Default false:
-   * on a CPU they are slower than wasm, so they are skipped with that reason.
+   * Accept a software WebGPU adapter (SwiftShader, lavapipe, fallback adapters) or a software
+   * WebGL renderer (SwiftShader, llvmpipe). Default false: on a CPU they are slower than wasm,
+   * so they are skipped with that reason.
    */
   allowSoftwareAdapter?: boolean;
   /**
@@ -63,7 +64,8 @@ let releaseWebGpu: (() => void) | undefined;
  *
  * A backend counts only once it has really started: an adapter was returned (WebGPU),
  * `tf.setBackend` returned true, `tf.ready()` resolved and a small computation gave the right
- * answer. Software WebGPU adapters are skipped unless `allowSoftwareAdapter` is set. Every
+ * answer. Software WebGPU adapters and WebGL renderers (SwiftShader, llvmpipe: a GPU API drawn
+ * by the CPU, slower than wasm) are skipped unless `allowSoftwareAdapter` is set. Every
  * attempt is reported with its reason. It also warns once when the tfjs packages disagree in
  * version or when two copies of tfjs-core are loaded.
  *
@@ -220,6 +222,16 @@ async function tryBackend(
       }
       case 'webgl': {
         if (platform === 'node') return { ok: false, reason: 'WebGL needs a browser' };
+        const renderer = webglRenderer();
+        if (renderer === undefined) {
+          return { ok: false, reason: 'this browser gives no WebGL2 context' };
+        }
+        if (SOFTWARE_RENDERER.test(renderer) && !allowSoftware) {
+          return {
+            ok: false,
+            reason: `software WebGL renderer skipped (${renderer}): slower than wasm on a CPU; pass allowSoftwareAdapter to use it`,
+          };
+        }
         try {
           await import('@tensorflow/tfjs-backend-webgl');
         } catch {
@@ -257,6 +269,23 @@ async function tryBackend(
   } catch (err) {
     return { ok: false, reason: `failed to start: ${(err as Error).message}` };
   }
+}
+
+/** Renderers that draw on the CPU: Chromium's SwiftShader, Mesa's llvmpipe and softpipe. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
+
+/** The WebGL2 renderer's name (unmasked where the browser allows), or undefined without WebGL2. */
+function webglRenderer(): string | undefined {
+  const doc = (globalThis as { document?: { createElement(tag: 'canvas'): HTMLCanvasElement } })
+    .document;
+  const canvas =
+    typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(1, 1) : doc?.createElement('canvas');
+  const gl = canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined;
+  if (gl == null) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = info === null ? gl.getParameter(gl.RENDERER) : gl.getParameter(info.UNMASKED_RENDERER_WEBGL);
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return String(name);
 }
 
 /** setBackend, ready, and 1 + 2 = 3 on the backend. */

@@ -104,12 +104,17 @@ describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
           const w = window as unknown as { __maxGap: number; __beats: number };
           return { maxGap: w.__maxGap, beats: w.__beats };
         });
-        expect(beats, 'the heartbeat ran while training').toBeGreaterThan(20);
-        expect(maxGap, 'the page never froze for 2 s while training').toBeLessThan(2000);
-        const backend = await page.getAttribute('#backend', 'data-backend');
-        expect(['webgl', 'wasm']).toContain(backend);
+        // On the dense engine the subset trains in about a second: the loop must still yield
+        // at every redraw (50 ms), so no gap between heartbeats comes near half a second.
+        expect(beats, 'the heartbeat ran while training').toBeGreaterThanOrEqual(3);
+        expect(maxGap, 'the page never froze for 500 ms while training').toBeLessThan(500);
+        // Headless Chromium's WebGL is SwiftShader, drawn by the CPU: skipped for wasm.
+        expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
         expect(await page.textContent('#attempts li[data-backend="webgpu"]')).toMatch(
           /webgpu: skipped, navigator\.gpu\.requestAdapter\(\) returned null/,
+        );
+        expect(await page.textContent('#attempts li[data-backend="webgl"]')).toMatch(
+          /webgl: skipped, software WebGL renderer skipped \(.*SwiftShader/i,
         );
         const valAccuracy = Number(await page.getAttribute('#mnist-section', 'data-val-accuracy'));
         expect(valAccuracy).toBeGreaterThanOrEqual(0.85);

@@ -49,9 +49,20 @@ export function serve(outDir: string): Promise<{ server: Server; url: string }> 
     const file = path.startsWith('/wasm/')
       ? join(wasmDir, path.slice('/wasm/'.length))
       : join(outDir, path.slice(1));
+    // `?isolated=1` makes the page cross-origin isolated (SharedArrayBuffer, worker threads).
+    const isolated =
+      path === '/index.html' && new URL(req.url ?? '/', 'http://x').searchParams.has('isolated')
+        ? {
+            'cross-origin-opener-policy': 'same-origin',
+            'cross-origin-embedder-policy': 'require-corp',
+          }
+        : {};
     try {
       const body = path === '/index.html' && !existsSync(file) ? testPage : readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        ...isolated,
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end();

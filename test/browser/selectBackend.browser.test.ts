@@ -54,7 +54,9 @@ describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
       expect(s.platform).toBe('browser');
       expect(s.attempts[0]).toMatchObject({ backend: 'webgpu', chosen: false });
       expect(s.attempts[0]!.reason).toMatch(/requestAdapter\(\) returned null|no navigator\.gpu/);
-      expect(['webgl', 'wasm']).toContain(s.backend);
+      expect(s.attempts[1]).toMatchObject({ backend: 'webgl', chosen: false });
+      expect(s.attempts[1]!.reason).toMatch(/^software WebGL renderer skipped \(.*swiftshader/i);
+      expect(s.backend).toBe('wasm');
       expect(r.losses).toHaveLength(3);
       expect(r.losses!.every(Number.isFinite)).toBe(true);
     });
@@ -88,6 +90,16 @@ describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
       dense.losses!.forEach((l, i) =>
         expect(Math.abs(l - tfjs.losses![i]!) / tfjs.losses![i]!).toBeLessThan(1e-5),
       );
+    });
+
+    it('in a cross-origin isolated page, the dense engine runs on worker threads to the same losses', async () => {
+      const query = 'prefer=wasm&optimizer=rmsprop&big=1';
+      const [threaded, single] = [await run([], `${query}&isolated=1`), await run([], query)];
+      expect(threaded.error).toBeUndefined();
+      expect(threaded.path).toMatchObject({ engine: 'dense' });
+      expect(threaded.path!.threads).toBeGreaterThanOrEqual(2);
+      expect(single.path!.threads).toBe(1);
+      expect(threaded.losses).toEqual(single.losses);
     });
 
     it('with --enable-unsafe-webgpu and software allowed: picks webgpu and trains', async () => {
