@@ -279,11 +279,14 @@ function webglRenderer(): string | undefined {
   const doc = (globalThis as { document?: { createElement(tag: 'canvas'): HTMLCanvasElement } })
     .document;
   const canvas =
-    typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(1, 1) : doc?.createElement('canvas');
+    typeof OffscreenCanvas === 'function'
+      ? new OffscreenCanvas(1, 1)
+      : doc?.createElement('canvas');
   const gl = canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined;
   if (gl == null) return undefined;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const name = info === null ? gl.getParameter(gl.RENDERER) : gl.getParameter(info.UNMASKED_RENDERER_WEBGL);
+  const name: unknown =
+    info === null ? gl.getParameter(gl.RENDERER) : gl.getParameter(info.UNMASKED_RENDERER_WEBGL);
   gl.getExtension('WEBGL_lose_context')?.loseContext();
   return String(name);
 }
