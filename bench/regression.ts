@@ -2,10 +2,12 @@
  * Lesson 2 figures, side by side in one run (ratios, since shared machines are noisy):
  * - fitLinear, 10,000 full-batch epochs on the notes' 10 points: denselab's default engine,
  *   denselab on the tfjs backend, and a plain tfjs-layers `model.fit` of the same Dense(1).
- * - polyfitBaseline on 10^5 and 10^6 points.
+ * - polyfitBaseline on 10^5 and 10^6 points, degree 1 and 3, beside numpy.polyfit on the same
+ *   points (bench/peers/numpy_polyfit.py, when Python has numpy).
  *
  *   npm run bench
  */
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -55,12 +57,44 @@ for (const opt of ['sgd', 'rmsprop'] as const) {
   );
 }
 
-console.log('\npolyfitBaseline (degree 1, float64)');
+console.log('\npolyfitBaseline against numpy.polyfit (float64, best of 5, interleaved)');
 for (const n of [1e5, 1e6]) {
   const xs = Float64Array.from({ length: n }, (_, i) => i / n);
   const ys = xs.map((v, i) => 3 * v + 1 + Math.sin(i));
-  const ms = await time(() => Promise.resolve(polyfitBaseline(xs, ys, 1)), 3);
-  console.log(
-    `  ${n.toExponential(0).padStart(5)} points: ${ms.toFixed(1).padStart(7)} ms (${(((n / ms) * 1000) / 1e6).toFixed(1)} M points/s)`,
-  );
+  for (const degree of [1, 3]) {
+    let best = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      polyfitBaseline(xs, ys, degree);
+      best = Math.min(best, performance.now() - t0);
+    }
+    const numpy = numpyPolyfit(n, degree);
+    const peer =
+      typeof numpy === 'number'
+        ? `numpy ${numpy.toFixed(1).padStart(6)} ms, numpy/denselab ${(numpy / best).toFixed(2)}x`
+        : `numpy: ${numpy}`;
+    console.log(
+      `  ${n.toExponential(0).padStart(5)} points, degree ${degree}: denselab ${best.toFixed(1).padStart(6)} ms | ${peer}`,
+    );
+  }
+}
+
+/** numpy.polyfit on the same points in Debian's Python, or why it could not run. */
+function numpyPolyfit(n: number, degree: number): number | string {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      const out = execFileSync(
+        python,
+        ['bench/peers/numpy_polyfit.py', String(n), String(degree)],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      return (JSON.parse(out.trim()) as { ms: number }).ms;
+    } catch {
+      // try the next Python
+    }
+  }
+  return 'numpy is not installed (Debian: apt-get install python3-numpy)';
 }

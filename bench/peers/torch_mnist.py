@@ -22,6 +22,7 @@ def read_idx(path):
 
 
 def main():
+    torch.set_num_threads(1)
     folder, warmup, timed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     n = (warmup + timed) * 32
     x = read_idx(os.path.join(folder, "train-images-idx3-ubyte"))[:n].reshape(-1, 784).float() / 255
@@ -50,7 +51,9 @@ def main():
         loss = step(i)
     loss.item()
     ms = (time.perf_counter() - start) * 1000 / timed
-    print(json.dumps({"msPerStep": ms, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+    config = torch.__config__.show()
+    blas = next((p.split("=", 1)[1] for p in config.replace(",", " ").split() if p.startswith("BLAS_INFO=")), "?")
+    print(json.dumps({"msPerStep": ms, "threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas}))
 
 
 main()

@@ -331,6 +331,31 @@ export class DenseEngine {
     return result;
   }
 
+  /**
+   * `step`, timed phase by phase with `now` (milliseconds): where a step's time goes, for the
+   * benchmark's profile.
+   */
+  profiledStep(
+    d: number,
+    rows: ArrayLike<number>,
+    start: number,
+    count: number,
+    now: () => number,
+  ): Record<'gather' | 'forward' | 'loss' | 'backward' | 'update', number> {
+    const t0 = now();
+    this.gather(d, rows, start, count);
+    const t1 = now();
+    this.forward(count);
+    const t2 = now();
+    this.lossAndGradient(count, true);
+    const t3 = now();
+    this.backward(count);
+    const t4 = now();
+    this.update();
+    const t5 = now();
+    return { gather: t1 - t0, forward: t2 - t1, loss: t3 - t2, backward: t4 - t3, update: t5 - t4 };
+  }
+
   /** Sums of loss and right predictions over all rows of data set `d`, in batches. */
   evaluate(d: number): { lossSum: number; correct: number } {
     const set = this.data[d] as DataSet;

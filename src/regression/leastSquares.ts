@@ -1,9 +1,11 @@
 /**
- * Minimum-norm least squares for a tall, thin float64 matrix, as numpy's `lstsq` solves it:
- * Householder QR reduces A (n x k, given by columns) to a k x k triangle, then a one-sided
+ * Minimum-norm least squares for polynomial fits, as numpy's `lstsq` solves them: a QR
+ * reduction of the column-scaled Vandermonde matrix to a k x k triangle, then a one-sided
  * Jacobi SVD of that triangle gives the singular values (for the rank) and the solution.
- * Singular values at or below `rcond * max` count as zero, as in numpy.
+ * Singular values at or below `rcond * max` count as zero, as in numpy. Internal.
  */
+
+/** What solveTriangle finds. */
 export interface LeastSquaresResult {
   /** The minimum-norm solution. */
   solution: Float64Array;
@@ -13,48 +15,109 @@ export interface LeastSquaresResult {
   rank: number;
 }
 
-export function leastSquares(
-  columns: Float64Array[],
+/** Rows reduced at a time: a block's columns stay in the first-level cache. */
+const BLOCK = 512;
+
+/** What vandermondeQr finds. */
+export interface VandermondeQr {
+  /** R of the column-scaled matrix (k x k, row-major, upper triangular). */
+  r: Float64Array;
+  /** The first k entries of Qᵀy. */
+  qty: Float64Array;
+  /** The norms of the columns x^degree ... x^0 (numpy scales each to unit norm); 1 for 0. */
+  scales: Float64Array;
+}
+
+/**
+ * The QR reduction of the Vandermonde matrix [x^degree ... x^0] in one streaming pass (a
+ * tall-skinny QR): each block of rows is stacked under the triangle so far and reduced by k
+ * Householder reflections, which touch only the triangle and the block; the column norms are
+ * summed on the way, and R's columns are scaled by them at the end, which is the R of the
+ * column-scaled matrix numpy factors (Householder QR is backward stable column by column, so
+ * the scaling can come after). No n-sized temporary.
+ */
+export function vandermondeQr(xs: Float64Array, ys: Float64Array, degree: number): VandermondeQr {
+  const k = degree + 1;
+  const r = new Float64Array(k * k);
+  const qty = new Float64Array(k);
+  const sums = new Float64Array(k);
+  const cols = Array.from({ length: k }, () => new Float64Array(BLOCK));
+  const power = new Float64Array(BLOCK);
+  const rhs = new Float64Array(BLOCK);
+  for (let i0 = 0; i0 < xs.length; i0 += BLOCK) {
+    const m = Math.min(BLOCK, xs.length - i0);
+    power.fill(1, 0, m);
+    for (let j = k - 1; j >= 0; j--) {
+      const col = cols[j] as Float64Array;
+      let sum = 0;
+      for (let b = 0; b < m; b++) {
+        const p = power[b] as number;
+        col[b] = p;
+        sum += p * p;
+        power[b] = p * (xs[i0 + b] as number);
+      }
+      sums[j] = (sums[j] as number) + sum;
+    }
+    for (let b = 0; b < m; b++) rhs[b] = ys[i0 + b] as number;
+    for (let j = 0; j < k; j++) reflectBlock(r, qty, cols, rhs, j, m);
+  }
+  const scales = sums.map((s) => (s === 0 ? 1 : Math.sqrt(s)));
+  for (let i = 0; i < k; i++) {
+    for (let j = i; j < k; j++) r[i * k + j] = (r[i * k + j] as number) / (scales[j] as number);
+  }
+  return { r, qty, scales };
+}
+
+/**
+ * Zeroes column j of the block with one Householder reflection of [R; block], whose vector is
+ * (R[j][j] - alpha) e_j on the triangle's side and the block's column j below it; applies it
+ * to the later columns and the right-hand side.
+ */
+function reflectBlock(
+  r: Float64Array,
+  qty: Float64Array,
+  cols: Float64Array[],
   rhs: Float64Array,
+  j: number,
+  m: number,
+): void {
+  const k = cols.length;
+  const cj = cols[j] as Float64Array;
+  let below = 0;
+  for (let b = 0; b < m; b++) below += (cj[b] as number) * (cj[b] as number);
+  if (below === 0) return;
+  const rjj = r[j * k + j] as number;
+  const alpha = (rjj > 0 ? -1 : 1) * Math.sqrt(rjj * rjj + below);
+  const v0 = rjj - alpha;
+  const scale = 2 / (v0 * v0 + below);
+  for (let l = j + 1; l <= k; l++) {
+    const other = l === k ? rhs : (cols[l] as Float64Array);
+    const top = l === k ? (qty[j] as number) : (r[j * k + l] as number);
+    let dot = v0 * top;
+    for (let b = 0; b < m; b++) dot += (cj[b] as number) * (other[b] as number);
+    const f = scale * dot;
+    for (let b = 0; b < m; b++) other[b] = (other[b] as number) - f * (cj[b] as number);
+    if (l === k) qty[j] = top - f * v0;
+    else r[j * k + l] = top - f * v0;
+  }
+  r[j * k + j] = alpha;
+}
+
+/**
+ * The minimum-norm solution of R s = Qᵀy for the triangle `r` (k x k, row-major): singular
+ * values by a one-sided Jacobi SVD, those at or below `rcond * max` counted as zero (numpy's
+ * rule).
+ */
+export function solveTriangle(
+  r: Float64Array,
+  rhsTop: Float64Array,
   rcond: number,
 ): LeastSquaresResult {
-  const k = columns.length;
-  const n = rhs.length;
-  const a = columns.map((c) => new Float64Array(c));
-  const qty = new Float64Array(rhs);
-
-  // Householder QR: after step j, column j is zero below row j.
-  for (let j = 0; j < Math.min(n, k); j++) {
-    const cj = a[j] as Float64Array;
-    const norm = norm2(cj, j);
-    if (norm === 0) continue;
-    const head = cj[j] as number;
-    const alpha = head > 0 ? -norm : norm;
-    // v = cj[j..] - alpha * e1, stored in place of cj[j..] for the reflection.
-    const v = cj.slice(j);
-    v[0] = head - alpha;
-    let vv = 0;
-    for (const t of v) vv += t * t;
-    if (vv === 0) continue;
-    const reflect = (target: Float64Array): void => {
-      let s = 0;
-      for (let i = 0; i < v.length; i++) s += (v[i] as number) * (target[j + i] as number);
-      const f = (2 * s) / vv;
-      for (let i = 0; i < v.length; i++)
-        target[j + i] = (target[j + i] as number) - f * (v[i] as number);
-    };
-    for (let c = j; c < k; c++) reflect(a[c] as Float64Array);
-    reflect(qty);
-  }
-
-  // W = R (k x k, column-major, zero rows where n < k); V = identity.
-  const w = a.map((c) => {
-    const col = new Float64Array(k);
-    for (let i = 0; i < Math.min(k, n); i++) col[i] = c[i] as number;
-    return col;
-  });
-  const rhsTop = new Float64Array(k);
-  for (let i = 0; i < Math.min(k, n); i++) rhsTop[i] = qty[i] as number;
+  const k = rhsTop.length;
+  // W = R by columns; V = identity.
+  const w = Array.from({ length: k }, (_, j) =>
+    Float64Array.from({ length: k }, (_, i) => r[i * k + j] as number),
+  );
   const v = Array.from({ length: k }, (_, i) => {
     const col = new Float64Array(k);
     col[i] = 1;

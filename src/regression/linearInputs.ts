@@ -40,8 +40,9 @@ function checkXY(
       );
     }
   }
-  const xs = new Float64Array(x.values);
-  const ys = new Float64Array(y.values);
+  // Float64Arrays are read as they are (nothing here writes to them); others are converted.
+  const xs = x.values instanceof Float64Array ? x.values : new Float64Array(x.values);
+  const ys = y.values instanceof Float64Array ? y.values : new Float64Array(y.values);
   if (xs.length !== ys.length) {
     throw rangeError(
       fn,
@@ -55,8 +56,11 @@ function checkXY(
     ['x', xs],
     ['y', ys],
   ] as const) {
-    const i = arr.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0) throw rangeError(fn, `${name}[${i}] is ${show(arr[i])}; expected finite numbers`);
+    for (let i = 0; i < arr.length; i++) {
+      // v - v is 0 for finite v, NaN for NaN and the infinities: one branch per value.
+      const v = arr[i] as number;
+      if (v - v !== 0) throw rangeError(fn, `${name}[${i}] is ${show(v)}; expected finite numbers`);
+    }
   }
   return [xs, ys];
 }

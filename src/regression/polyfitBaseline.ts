@@ -2,7 +2,7 @@ import { rangeError } from '../core/errors';
 import { LIMITS } from '../core/limits';
 import { checkOptions, finite, integer, oneOf } from '../core/validate';
 import type { TypedArray } from '../core/types';
-import { leastSquares } from './leastSquares';
+import { solveTriangle, vandermondeQr } from './leastSquares';
 import type { Predictor } from './fitLinear';
 import { readXY } from './linearInputs';
 
@@ -67,8 +67,8 @@ const FN = 'polyfitBaseline';
  * baseline the notes compare the trained Dense unit with.
  *
  * Solved as numpy solves it: the Vandermonde matrix's columns are scaled to unit norm, then an
- * orthogonal factorisation (Householder QR, then an SVD of the small triangle) gives the
- * minimum-norm least-squares solution, which stays accurate when x is far from 0 or the degree
+ * orthogonal factorisation (a streaming QR by Givens rotations, one pass over the data, then an
+ * SVD of the small triangle) gives the minimum-norm least-squares solution, which stays accurate when x is far from 0 or the degree
  * is high (the normal equations would lose digits there).
  *
  * - Fewer distinct x than coefficients (too few points, repeated x): the problem is rank
@@ -113,31 +113,17 @@ export function polyfitBaseline(
   const rcond = checked.rcond ?? n * Number.EPSILON;
   const order = degree + 1;
 
-  // Vandermonde columns x^degree ... x^0, each scaled to unit norm (numpy does the same).
-  const columns: Float64Array[] = [];
-  const scales: number[] = [];
-  const power = new Float64Array(n).fill(1);
-  const byPower: Float64Array[] = [];
-  for (let p = 0; p <= degree; p++) {
-    byPower.push(new Float64Array(power));
-    for (let i = 0; i < n; i++) power[i] = (power[i] as number) * (xs[i] as number);
+  // The Vandermonde matrix's columns x^degree ... x^0 scaled to unit norm (as numpy does),
+  // reduced to a triangle in one streaming pass, then solved through its SVD.
+  const { r, qty, scales } = vandermondeQr(xs, ys, degree);
+  const overflow = scales.findIndex((v) => !Number.isFinite(v));
+  if (overflow >= 0) {
+    throw rangeError(
+      FN,
+      `x^${degree - overflow} overflows float64 for these x; scale x (e.g. subtract its mean) first`,
+    );
   }
-  for (let j = 0; j < order; j++) {
-    const col = byPower[degree - j] as Float64Array;
-    let norm = 0;
-    for (const v of col) norm += v * v;
-    norm = Math.sqrt(norm);
-    if (!Number.isFinite(norm)) {
-      throw rangeError(
-        FN,
-        `x^${degree - j} overflows float64 for these x; scale x (e.g. subtract its mean) first`,
-      );
-    }
-    const scale = norm === 0 ? 1 : norm;
-    scales.push(scale);
-    columns.push(col.map((v) => v / scale));
-  }
-  const { solution, singularValues, rank } = leastSquares(columns, ys, rcond);
+  const { solution, singularValues, rank } = solveTriangle(r, qty, rcond);
   const coefficients = Array.from(solution, (c, j) => c / (scales[j] as number));
   const rankDeficient = rank < order;
   if (rankDeficient && mode !== 'ignore') {

@@ -1,0 +1,67 @@
+/**
+ * The WebAssembly SIMD ceiling of this host: a loop of 12 independent f32x4 multiply-add
+ * chains (plain mul + add, and relaxed SIMD's fused madd where it validates), best of 5 runs,
+ * in GFLOP/s on one core. The dense engine's step is compared with it.
+ */
+import { encodeModule, hasRelaxedSimd, I32, op, V128 } from '../src/kernels/wasmCode';
+
+const CHAINS = 12;
+
+function chainsModule(relaxed: boolean): Uint8Array<ArrayBuffer> {
+  const [n, i, x, y] = [0, 1, 2, 3];
+  const acc = (k: number): number => 4 + k;
+  const body: (number[] | readonly number[])[] = [
+    op.f32Zero,
+    op.f32x4Splat,
+    op.set(y),
+    [0x43, 0, 0, 0x80, 0x3f],
+    op.f32x4Splat,
+    op.set(x), // 1.0
+    op.i32(0),
+    op.set(i),
+    op.block,
+    op.loop,
+    op.get(i),
+    op.get(n),
+    op.i32GeU,
+    op.brIf(1),
+  ];
+  for (let k = 0; k < CHAINS; k++) {
+    body.push(
+      ...(relaxed
+        ? [op.get(acc(k)), op.get(x), op.get(y), op.f32x4RelaxedMadd, op.set(acc(k))]
+        : [op.get(acc(k)), op.get(x), op.f32x4Mul, op.get(y), op.f32x4Add, op.set(acc(k))]),
+    );
+  }
+  body.push(op.get(i), op.i32(1), op.i32Add, op.set(i), op.br(0), op.end, op.end);
+  // Store the chains so that no engine can drop the loop as dead code.
+  for (let k = 0; k < CHAINS; k++) body.push(op.i32(16 * k), op.get(acc(k)), op.v128Store);
+  return encodeModule(
+    [
+      {
+        name: 'run',
+        params: [I32],
+        locals: [I32, V128, V128, ...new Array<number>(CHAINS).fill(V128)],
+        body,
+      },
+    ],
+    false,
+  );
+}
+
+/** GFLOP/s of the chains on one core, or undefined where relaxed SIMD does not validate. */
+export function wasmCeiling(relaxed: boolean): number | undefined {
+  if (relaxed && !hasRelaxedSimd()) return undefined;
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const run = new WebAssembly.Instance(new WebAssembly.Module(chainsModule(relaxed)), {
+    env: { memory },
+  }).exports.run as (n: number) => void;
+  const n = 2e7;
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    run(n);
+    best = Math.min(best, performance.now() - t);
+  }
+  return (n * CHAINS * 4 * 2) / best / 1e6;
+}
