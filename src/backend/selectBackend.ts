@@ -3,6 +3,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
 import { rangeError, show, typeError } from '../core/errors';
+import {
+  arrayOf,
+  boolean,
+  checkOptions,
+  either,
+  nonEmptyString,
+  oneOf,
+  type Check,
+} from '../core/validate';
 import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } from './types';
 import { useFastKernels } from './fastKernels';
 import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
@@ -51,6 +60,12 @@ export interface SelectBackendOptions {
 
 const ALL: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
+/** `false`, as `envVar` takes it to ignore the environment. */
+const falseOnly: Check<false> = (fn, path, value) => {
+  if (value === false) return false;
+  throw typeError(fn, `${path} is ${show(value)}; expected false`);
+};
+
 let warnedCopies = false;
 let releaseWebGpu: (() => void) | undefined;
 
@@ -90,26 +105,18 @@ let releaseWebGpu: (() => void) | undefined;
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
   const fn = 'selectBackend';
   // Every option is checked before any backend is touched.
-  for (const key of ['allowSoftwareAdapter', 'fastKernels'] as const) {
-    const value: unknown = options[key];
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw typeError(fn, `${key} is ${show(value)}; expected true or false`);
-    }
-  }
-  const envOption: unknown = options.envVar;
-  if (
-    envOption !== undefined &&
-    envOption !== false &&
-    (typeof envOption !== 'string' || envOption === '')
-  ) {
-    throw typeError(fn, `envVar is ${show(envOption)}; expected a variable name or false`);
-  }
-  const paths: unknown = options.wasmPaths;
-  if (paths !== undefined && typeof paths !== 'string') {
-    throw typeError(fn, `wasmPaths is ${show(paths)}; expected a URL prefix string`);
-  }
+  const o = checkOptions(fn, options, {
+    prefer: arrayOf(oneOf(ALL), { min: 1 }, 'a list of backends'),
+    allowSoftwareAdapter: boolean,
+    envVar: either(nonEmptyString, falseOnly, 'a variable name or false'),
+    wasmPaths: (f: string, path: string, value: unknown) => {
+      if (typeof value === 'string') return value;
+      throw typeError(f, `${path} is ${show(value)}; expected a URL prefix string`);
+    },
+    fastKernels: boolean,
+  });
   const platform = isNode() ? 'node' : 'browser';
-  const envVar = options.envVar ?? 'DENSELAB_BACKEND';
+  const envVar = o.envVar ?? 'DENSELAB_BACKEND';
   const forcedValue =
     envVar !== false && platform === 'node' ? process.env[envVar]?.trim() || undefined : undefined;
   if (forcedValue !== undefined && !ALL.includes(forcedValue as BackendName)) {
@@ -118,21 +125,13 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const prefer: readonly BackendName[] =
     forcedValue !== undefined
       ? [forcedValue as BackendName]
-      : (options.prefer ?? (platform === 'node' ? ['webgpu', 'wasm', 'cpu'] : ALL));
-  const list: unknown = prefer;
-  if (!Array.isArray(list) || list.length === 0) {
-    throw rangeError(fn, `prefer is ${show(prefer)}; expected a non-empty list of backends`);
-  }
-  for (const b of prefer) {
-    if (!ALL.includes(b))
-      throw rangeError(fn, `prefer has ${show(b)}; expected names from ${ALL.join(', ')}`);
-  }
-  const allowSoftware = options.allowSoftwareAdapter === true || forcedValue === 'webgpu';
+      : (o.prefer ?? (platform === 'node' ? ['webgpu', 'wasm', 'cpu'] : ALL));
+  const allowSoftware = o.allowSoftwareAdapter === true || forcedValue === 'webgpu';
 
   const attempts: BackendAttempt[] = [];
   let adapter: AdapterSummary | undefined;
   for (const backend of prefer) {
-    const outcome = await tryBackend(backend, platform, allowSoftware, options.wasmPaths);
+    const outcome = await tryBackend(backend, platform, allowSoftware, o.wasmPaths);
     attempts.push({
       backend,
       chosen: outcome.ok,
@@ -156,7 +155,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     throw new Error(`${fn}: ${why}:\n${summary}`);
   }
   await warnAboutCopies();
-  const fastKernels = useFastKernels(options.fastKernels ?? true);
+  const fastKernels = useFastKernels(o.fastKernels ?? true);
   return {
     fastKernels,
     backend: chosen.backend,

@@ -60,7 +60,7 @@ describe('selectBackend in this process', () => {
 
   it('rejects unknown names and a bad forcing variable', async () => {
     await expect(selectBackend({ prefer: ['tpu' as never], envVar: false })).rejects.toThrow(
-      /^selectBackend: prefer has "tpu"; expected names from webgpu, webgl, wasm, cpu/,
+      /^selectBackend: prefer\[0\] is "tpu"; expected one of 'webgpu', 'webgl', 'wasm' or 'cpu'/,
     );
     await expect(selectBackend({ prefer: [], envVar: false })).rejects.toThrow(
       /^selectBackend: prefer is \[\]/,
@@ -86,7 +86,9 @@ describe('selectBackend in this process', () => {
         /^selectBackend: allowSoftwareAdapter is 1; expected true or false/,
       ],
       [{ envVar: 42 }, /^selectBackend: envVar is 42; expected a variable name or false/],
-      [{ envVar: '' }, /^selectBackend: envVar is ""; expected a variable name or false/],
+      [{ envVar: '' }, /^selectBackend: envVar is ""; expected a non-empty string/],
+      [{ prefered: ['cpu'] }, /^selectBackend: unknown option "prefered"; did you mean "prefer"\?/],
+      [{ prefer: 'cpu' }, /^selectBackend: prefer is "cpu"; expected a list of backends/],
       [{ wasmPaths: 3 }, /^selectBackend: wasmPaths is 3; expected a URL prefix string/],
     ];
     for (const [options, message] of cases) {
