@@ -1,8 +1,12 @@
 /**
- * What was wrong with a saved model: `missing` (a file is not there), `truncated` (a weights
- * file is shorter than model.json says), `oversized` (longer), `invalid` (model.json is not a
- * TF.js layers model, or its topology does not fit its weights), `exists` (the target folder
- * exists and `overwrite` was not given).
+ * What was wrong with a saved model or its folder: `missing` (a file is not there),
+ * `truncated` (a weights file is shorter than model.json says), `oversized` (longer),
+ * `invalid` (model.json is not a TF.js layers model, its topology does not fit its weights,
+ * its optimizer cannot be restored, or it lists a weights file outside its folder or one that
+ * is not a regular file), `exists` (the folder holds a model and `overwrite` was not given),
+ * `foreign` (the folder holds files that are not a model's: nothing was written), `busy`
+ * (another save is writing the folder), `io` (the file system failed: no permission,
+ * read-only, full, a file where a folder should be; the message names the cause).
  *
  * @example
  * ```ts
@@ -12,7 +16,8 @@
  * console.log(code); // missing
  * ```
  */
-export type ModelFileErrorCode = 'missing' | 'truncated' | 'oversized' | 'invalid' | 'exists';
+export type ModelFileErrorCode =
+  'missing' | 'truncated' | 'oversized' | 'invalid' | 'exists' | 'foreign' | 'busy' | 'io';
 
 /**
  * The error {@link saveModel} and {@link loadModel} throw for files they cannot use. `file`
@@ -41,9 +46,16 @@ export class ModelFileError extends Error {
    * @param code - what was wrong
    * @param file - the file or folder concerned
    * @param message - the details
+   * @param options - the underlying error, as `cause`
    */
-  constructor(fn: string, code: ModelFileErrorCode, file: string, message: string) {
-    super(`${fn}: ${file}: ${message}`);
+  constructor(
+    fn: string,
+    code: ModelFileErrorCode,
+    file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${fn}: ${file}: ${message}`, options);
     this.name = 'ModelFileError';
     this.code = code;
     this.file = file;

@@ -1,27 +1,26 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { isNode } from '../core/env';
-import { show, typeError } from '../core/errors';
-import { ModelFileError } from './ModelFileError';
-import { ownOptimizer } from '../internals/tfjsInternals';
-import { toFusedOptimizer } from '../optim/toFusedOptimizer';
-import { folderLoadHandler } from './nodeFolder';
-import { hasScheme } from './scheme';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { requireBackend } from '../core/input';
+import { modelFromArtifacts } from './modelFromArtifacts';
+import { resolveTarget } from './target';
 
 /**
  * Loads a model saved in the TF.js layers format, by {@link saveModel}, tfjs-node, the TF.js
  * converter or a browser.
  *
  * - **Node**: `source` is a folder holding `model.json` (or the path of a `model.json`, or a
- *   `file:` URL). Every weights file is checked against the manifest first: a missing,
- *   truncated or oversized file is a {@link ModelFileError} naming it, never a model with
- *   garbage weights.
+ *   `file:` URL). Only regular files inside the folder are read (a weights path with `..`, an
+ *   absolute path, a URL, a link leading out, a FIFO or a device is `invalid`), and every
+ *   weights file is checked against the manifest before it is read: a missing, truncated or
+ *   oversized file is a {@link ModelFileError} naming it, never a model with garbage weights.
+ *   A save that replaces the model while it is read is waited out (the new model is read).
  * - **Browsers** (and `http(s)://` in Node): anything `tf.loadLayersModel` takes passes
  *   through: a URL of `model.json`, `'indexeddb://name'`, `'localstorage://name'`, an
  *   IOHandler such as `tf.io.browserFiles`.
  *
  * A model saved with `includeOptimizer` comes back compiled, with its optimizer state, ready to
- * resume training; the loaded model predicts exactly what the saved one did.
+ * resume training (the optimizer's saved config is checked first); the loaded model predicts
+ * exactly what the saved one did. When loading fails, every tensor made is disposed.
  *
  * @param source - a folder or model.json (Node), a URL, or an IOHandler
  * @returns the model
@@ -39,46 +38,18 @@ import { hasScheme } from './scheme';
  */
 export async function loadModel(source: string | URL | tf.io.IOHandler): Promise<tfl.LayersModel> {
   const fn = 'loadModel';
-  let handler: string | tf.io.IOHandler;
-  let jsonName = 'the model';
-  if (typeof source === 'object' && source !== null && !(source instanceof URL)) {
-    if (typeof source.load !== 'function')
-      throw typeError(fn, 'source is an IOHandler without load()');
-    handler = source;
-  } else if (typeof source === 'string' || source instanceof URL) {
-    const href = source instanceof URL ? source.href : source;
-    if (href.startsWith('file://')) {
-      const { fileURLToPath } = await import('node:url');
-      jsonName = fileURLToPath(href);
-      handler = folderLoadHandler(jsonName);
-    } else if (hasScheme(href) || !isNode()) {
-      handler = href;
-      jsonName = href;
-    } else {
-      jsonName = href;
-      handler = folderLoadHandler(href);
-    }
+  const resolved = await resolveTarget(fn, 'source', source, 'load');
+  requireBackend(fn);
+  let artifacts: tf.io.ModelArtifacts;
+  let name: string;
+  if (resolved.kind === 'folder') {
+    const { loadFolder, nodeEnv } = await import('./modelFolder');
+    const env = await nodeEnv();
+    artifacts = await loadFolder(env, resolved.path);
+    name = env.path.resolve(resolved.path);
   } else {
-    throw typeError(fn, `source is ${show(source)}; expected a folder path, a URL or an IOHandler`);
+    artifacts = await (resolved.handler.load as () => Promise<tf.io.ModelArtifacts>)();
+    name = resolved.name;
   }
-  let model: tfl.LayersModel;
-  try {
-    model = await tfl.loadLayersModel(handler);
-  } catch (err) {
-    if (err instanceof ModelFileError) throw err;
-    // The files were complete, but tfjs could not build the model from them: a topology that
-    // does not fit its weights (an edited shape), or not a layers model at all.
-    throw new ModelFileError(
-      fn,
-      'invalid',
-      jsonName,
-      `could not be loaded as a layers model: ${(err as Error).message}`,
-    );
-  } // An optimizer restored from the training config belongs to this model alone.
-  if (model.optimizer != null) {
-    // tfjs restores RMSprop and Adam as its own classes: resume with the fused ones.
-    model.optimizer = await toFusedOptimizer(model.optimizer);
-    ownOptimizer(model);
-  }
-  return model;
+  return modelFromArtifacts(artifacts, name);
 }

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { isNode } from '../core/env';
 import { show, typeError } from '../core/errors';
-import { folderSaveHandler } from './nodeFolder';
-import { hasScheme } from './scheme';
+import { boolean, checkOptions } from '../core/validate';
+import { isModelDisposed } from '../internals/tfjsInternals';
+import { resolveTarget } from './target';
 
 /**
  * Options of {@link saveModel}.
@@ -19,7 +19,11 @@ import { hasScheme } from './scheme';
 export interface SaveModelOptions {
   /** Save the optimizer's state too, so that training can resume after loading. Default false. */
   includeOptimizer?: boolean;
-  /** Replace an existing folder (Node). Default false: an existing folder is an error. */
+  /**
+   * Replace the model in an existing folder (Node). Default false: a folder that holds a model
+   * is an error. Only a folder that holds a TF.js model is replaced, and only the files its
+   * model.json lists are removed; a folder with other files in it is never written to.
+   */
   overwrite?: boolean;
 }
 
@@ -45,11 +49,15 @@ export interface SavedModel {
  * Saves a trained model in the standard TF.js layers format (`model.json` plus binary weight
  * shards), like Keras' `model.save`.
  *
- * - **Node**: `target` is a folder path (or `file:` URL). It is written with Node's own file
- *   APIs (plain TF.js needs tfjs-node for that) into a temporary folder, then renamed into
- *   place, so a crash never leaves a folder that loads as another model. An existing folder is
- *   replaced only with `overwrite: true`. Weights go in 4 MiB shards, as the TF.js converter
- *   writes them, so the folder can be served to browsers as it is.
+ * - **Node**: `target` is a folder path (or `file:` URL), written with Node's own file APIs
+ *   (plain TF.js needs tfjs-node for that). A folder never loses data: a new or empty folder is
+ *   written into; a folder that holds a model only with `overwrite: true`, and then only that
+ *   model's files are replaced; a folder with anything else in it is never written to.
+ *   Weights go in 4 MiB shards named by their content, and model.json is replaced last by one
+ *   atomic rename, so at every instant the folder loads as a whole model, old or new, even
+ *   while other processes read it; a crash leaves the old model, and the next save removes
+ *   what the crashed one left. Two saves to one folder at once: one wins, the other gets a
+ *   `busy` {@link ModelFileError}. Files and folders follow the umask.
  * - **Browsers** (and `http(s)://` in Node): any target `model.save` takes passes straight
  *   through: `'indexeddb://name'`, `'localstorage://name'`, `'downloads://name'`, an
  *   `http(s)://` URL, or an IOHandler.
@@ -58,8 +66,10 @@ export interface SavedModel {
  * @param target - a folder (Node), a TF.js URL scheme, or an IOHandler
  * @param options - `includeOptimizer` to resume training later, `overwrite`
  * @returns the files written and the weight bytes
- * @throws {@link ModelFileError} `exists` for an existing folder without `overwrite`; TypeError
- *   for a target of another kind
+ * @throws {@link ModelFileError} `exists` for a folder holding a model without `overwrite`,
+ *   `foreign` for a folder holding other files, `busy` while another save writes the folder,
+ *   `io` when the file system fails (the path and the cause named; nothing is changed);
+ *   TypeError for a target of another kind or unknown options
  *
  * @example
  * ```ts
@@ -88,42 +98,43 @@ export async function saveModel(
   if (typeof model !== 'object' || model === null || typeof model.save !== 'function') {
     throw typeError(fn, `model is ${show(model)}; expected a tfjs-layers model`);
   }
-  for (const key of ['includeOptimizer', 'overwrite'] as const) {
-    const v: unknown = options[key];
-    if (v !== undefined && typeof v !== 'boolean') {
-      throw typeError(fn, `${key} is ${show(v)}; expected true or false`);
-    }
+  if (isModelDisposed(model))
+    throw typeError(fn, `model ${show(model.name)} was disposed; expected a live model`);
+  const o = checkOptions(fn, options, { includeOptimizer: boolean, overwrite: boolean });
+  const resolved = await resolveTarget(fn, 'target', target, 'save');
+  const includeOptimizer = o.includeOptimizer ?? false;
+  if (resolved.kind === 'handler') {
+    const result = await withIterationsReleased(model, () =>
+      model.save(resolved.handler, { includeOptimizer }),
+    );
+    return { files: [], weightBytes: result.modelArtifactsInfo.weightDataBytes ?? 0 };
   }
-  const includeOptimizer = options.includeOptimizer ?? false;
-  const files: string[] = [];
-  let handler: string | tf.io.IOHandler;
-  if (typeof target === 'object' && target !== null && !(target instanceof URL)) {
-    if (typeof target.save !== 'function') {
-      throw typeError(fn, 'target is an IOHandler without save()');
-    }
-    handler = target;
-  } else if (typeof target === 'string' || target instanceof URL) {
-    const href = target instanceof URL ? target.href : target;
-    if (href.startsWith('file://')) {
-      const { fileURLToPath } = await import('node:url');
-      handler = folderSaveHandler(fileURLToPath(href), options.overwrite ?? false, files);
-    } else if (hasScheme(href)) {
-      handler = href;
-    } else if (isNode()) {
-      handler = folderSaveHandler(href, options.overwrite ?? false, files);
-    } else {
-      throw typeError(
-        fn,
-        `target ${show(href)} has no scheme; in a browser use 'indexeddb://', 'localstorage://', 'downloads://' or an http(s) URL`,
-      );
-    }
-  } else {
-    throw typeError(fn, `target is ${show(target)}; expected a folder path, a URL or an IOHandler`);
-  }
-  const result = await withIterationsReleased(model, () =>
-    model.save(handler, { includeOptimizer }),
+  // Folders: tfjs hands over the artifacts; denselab writes them (see modelFolder.ts).
+  let captured: tf.io.ModelArtifacts | undefined;
+  await withIterationsReleased(model, () =>
+    model.save(
+      {
+        save: (artifacts) => {
+          captured = artifacts;
+          return Promise.resolve({
+            modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
+          });
+        },
+      },
+      { includeOptimizer },
+    ),
   );
-  return { files, weightBytes: result.modelArtifactsInfo.weightDataBytes ?? 0 };
+  const artifacts = captured as tf.io.ModelArtifacts;
+  const { saveFolder, nodeEnv } = await import('./modelFolder');
+  const files = await saveFolder(await nodeEnv(), resolved.path, artifacts, {
+    overwrite: o.overwrite ?? false,
+  });
+  return { files, weightBytes: weightBytes(artifacts.weightData) };
+}
+
+function weightBytes(data: tf.io.WeightData | undefined): number {
+  if (data === undefined) return 0;
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
 }
 
 /**

@@ -74,7 +74,10 @@ describe('saveModel and loadModel in Node', () => {
     const model = await trainedModel(1);
     const dir = join(root, 'roundtrip');
     const saved = await saveModel(model, dir);
-    expect(readdirSync(dir).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+    const shard = readdirSync(dir).find((f) => f.endsWith('.bin'))!;
+    expect(shard).toMatch(/^group1-shard1of1-[0-9a-f]{16}\.bin$/);
+    expect(readdirSync(dir).sort()).toEqual([shard, 'model.json']);
+    expect(saved.files).toEqual([join(dir, 'model.json'), join(dir, shard)]);
     expect(saved.weightBytes).toBe(model.countParams() * 4);
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Record<
       string,
@@ -82,7 +85,7 @@ describe('saveModel and loadModel in Node', () => {
     >;
     expect(json.format).toBe('layers-model');
     expect(json.weightsManifest).toEqual([
-      { paths: ['group1-shard1of1.bin'], weights: expect.any(Array) as unknown },
+      { paths: [shard], weights: expect.any(Array) as unknown },
     ]);
     const x = tf.tensor2d(rows);
     const expected = model.predict(x) as tf.Tensor;
@@ -121,12 +124,12 @@ describe('saveModel and loadModel in Node', () => {
     const saved = await saveModel(model, dir, { includeOptimizer: true });
     // weights, then RMSprop's mean squares and moments: 3 x 2.7 MB + the iteration count
     expect(saved.weightBytes).toBe(3 * 669_706 * 4 + 4);
-    expect(readdirSync(dir).sort()).toEqual([
-      'group1-shard1of2.bin',
-      'group1-shard2of2.bin',
-      'model.json',
-    ]);
-    expect(statSync(join(dir, 'group1-shard1of2.bin')).size).toBe(4 * 1024 * 1024);
+    const files = readdirSync(dir).sort();
+    expect(files).toHaveLength(3);
+    expect(files[0]).toMatch(/^group1-shard1of2-[0-9a-f]{16}\.bin$/);
+    expect(files[1]).toMatch(/^group1-shard2of2-[0-9a-f]{16}\.bin$/);
+    expect(files[2]).toBe('model.json');
+    expect(statSync(join(dir, files[0]!)).size).toBe(4 * 1024 * 1024);
     const loaded = await loadModel(dir);
     expect(loaded.getWeights().map(bitsOf)).toEqual(model.getWeights().map(bitsOf));
     const [savedSlots, loadedSlots] = await Promise.all([
@@ -180,7 +183,7 @@ describe('saveModel and loadModel in Node', () => {
     useFastKernels(false);
   });
 
-  it('replaces an existing folder only when asked, atomically, leaving no temporary folder', async () => {
+  it('replaces a model only when asked, keeping one model file set, leaving nothing temporary', async () => {
     const a = await trainedModel(4, false);
     const b = await trainedModel(5, false);
     const dir = join(root, 'replace');
@@ -188,7 +191,7 @@ describe('saveModel and loadModel in Node', () => {
     const err = await expectModelFileError(
       saveModel(b, dir),
       'exists',
-      /^saveModel: .*replace: already exists; pass \{ overwrite: true \}/,
+      /^saveModel: .*replace: already holds a model; pass \{ overwrite: true \} to replace it/,
     );
     expect(err.file).toBe(dir);
     let loaded = await loadModel(dir);
@@ -198,7 +201,8 @@ describe('saveModel and loadModel in Node', () => {
     loaded = await loadModel(dir);
     expect(bitsOf(loaded.getWeights()[0]!)).toEqual(bitsOf(b.getWeights()[0]!));
     loaded.dispose();
-    expect(readdirSync(root).filter((f) => f.includes('saving'))).toEqual([]);
+    // Only the new model's files: the old shard was removed, no temporary or lock file left.
+    expect(readdirSync(dir).filter((f) => f !== 'model.json')).toHaveLength(1);
     a.dispose();
     b.dispose();
   });
@@ -218,28 +222,48 @@ describe('saveModel and loadModel in Node', () => {
       return target;
     };
 
+    const shardOf = (d: string): string =>
+      join(
+        d,
+        readdirSync(d).find((f) => f.endsWith('.bin'))!,
+      );
+
     it('a truncated shard', async () => {
       const d = copy('truncated');
-      const shard = join(d, 'group1-shard1of1.bin');
+      const shard = shardOf(d);
       truncateSync(shard, statSync(shard).size - 4);
       const before = tf.memory().numTensors;
       await expectModelFileError(
         loadModel(d),
         'truncated',
-        /group1-shard1of1\.bin: group1-shard1of1\.bin hold \d+ bytes but model\.json describes \d+ bytes/,
+        /group1-shard1of1-\w+\.bin: group1-shard1of1-\w+\.bin hold \d+ bytes but model\.json describes \d+ bytes/,
       );
       expect(tf.memory().numTensors).toBe(before);
     });
 
+    it('a shard whose bytes were changed', async () => {
+      const d = copy('changed');
+      const shard = shardOf(d);
+      const bytes = readFileSync(shard);
+      bytes[7] = bytes[7]! ^ 1;
+      writeFileSync(shard, bytes);
+      await expectModelFileError(
+        loadModel(d),
+        'invalid',
+        /does not hold the bytes its name was given for/,
+      );
+    });
+
     it('a missing shard', async () => {
       const d = copy('missing');
-      rmSync(join(d, 'group1-shard1of1.bin'));
+      const shard = shardOf(d);
+      rmSync(shard);
       const e = await expectModelFileError(
         loadModel(d),
         'missing',
-        /group1-shard1of1\.bin: weights shard listed in model\.json is missing/,
+        /group1-shard1of1-\w+\.bin: weights shard listed in model\.json is missing/,
       );
-      expect(e.file).toBe(join(d, 'group1-shard1of1.bin'));
+      expect(e.file).toBe(shard);
     });
 
     it('a shape edited in the weights manifest', async () => {
@@ -258,11 +282,48 @@ describe('saveModel and loadModel in Node', () => {
       const file = join(d, 'model.json');
       const text = readFileSync(file, 'utf8').replace('"units":16', '"units":17');
       writeFileSync(file, text);
+      const before = tf.memory().numTensors;
       await expectModelFileError(
         loadModel(d),
         'invalid',
-        /model\.json|topology-shape: could not be loaded as a layers model/,
+        /topology-shape: could not be loaded as a layers model/,
       );
+      expect(tf.memory().numTensors).toBe(before); // the model built before the weights failed
+    });
+
+    it('an optimizer that cannot be restored', async () => {
+      const d = copy('optimizer');
+      const file = join(d, 'model.json');
+      const json = JSON.parse(readFileSync(file, 'utf8')) as {
+        trainingConfig: {
+          optimizer_config: { class_name: string; config: Record<string, unknown> };
+        };
+      };
+      const before = tf.memory().numTensors;
+      json.trainingConfig = {
+        optimizer_config: { class_name: 'Lion', config: { learningRate: 0.001 } },
+      };
+      Object.assign(json.trainingConfig, {
+        loss: 'categoricalCrossentropy',
+        metrics: ['accuracy'],
+      });
+      writeFileSync(file, JSON.stringify(json));
+      await expectModelFileError(
+        loadModel(d),
+        'invalid',
+        /optimizer is "Lion"; expected one of tfjs' SGD/,
+      );
+      json.trainingConfig.optimizer_config = {
+        class_name: 'RMSProp',
+        config: { learningRate: -1 },
+      };
+      writeFileSync(file, JSON.stringify(json));
+      await expectModelFileError(
+        loadModel(d),
+        'invalid',
+        /RMSProp has learningRate -1; expected a finite number > 0/,
+      );
+      expect(tf.memory().numTensors).toBe(before);
     });
 
     it('no model.json, or not JSON', async () => {
