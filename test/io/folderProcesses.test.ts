@@ -67,7 +67,7 @@ describe('one model folder, several processes', () => {
     expect(read.loads).toBe(300);
     // The reader saw the models the writers saved while it ran.
     expect(Object.keys(read.values).length).toBeGreaterThanOrEqual(2);
-    for (const w of [w1!, w2!]) expect(lastJson<{ saves: number }>(w).saves).toBe(80);
+    for (const w of [w1, w2!]) expect(lastJson<{ saves: number }>(w).saves).toBe(80);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   }, 120_000);
 
