@@ -1,6 +1,7 @@
-import { gunzipSync } from 'fflate';
 import { show, typeError } from '../core/errors';
 import type { NdArray } from '../core/types';
+import { LIMITS } from '../core/limits';
+import { gunzip, GunzipError } from './gunzip';
 import { IdxFormatError } from './IdxFormatError';
 import { IDX_TYPES, type IdxArrayTypes, type IdxDtype } from './idxFormat';
 
@@ -78,32 +79,18 @@ export function readIdx(bytes: Uint8Array | ArrayBuffer): IdxArray {
   }
   if (isGzip(buf)) {
     try {
-      buf = gunzipSync(buf);
+      buf = gunzip(buf, expectedBytes);
     } catch (err) {
-      throw new IdxFormatError(
-        'bad-gzip',
-        `the data starts with the gzip magic bytes but does not inflate (${(err as Error).message})`,
-      );
+      if (!(err instanceof GunzipError)) throw err;
+      throw new IdxFormatError(err.kind, err.message);
     }
   }
   if (buf.length < 4) {
     throw new IdxFormatError('truncated', `the header needs at least 4 bytes, got ${buf.length}`);
   }
-  if (buf[0] !== 0 || buf[1] !== 0) {
-    throw new IdxFormatError(
-      'bad-magic',
-      `the first two bytes must be 0x00 0x00, got 0x${hex(buf[0])} 0x${hex(buf[1])}`,
-    );
-  }
+  checkMagic(buf);
   const typeByte = buf[2] as number;
-  const type = IDX_TYPES[typeByte];
-  if (type === undefined) {
-    throw new IdxFormatError(
-      'unknown-type',
-      `type byte 0x${hex(typeByte)} is not an IDX type; expected one of 0x08 (uint8), ` +
-        `0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D (float32), 0x0E (float64)`,
-    );
-  }
+  const type = IDX_TYPES[typeByte] ?? checkType(typeByte);
   const rank = buf[3] as number;
   if (rank === 0) {
     throw new IdxFormatError('bad-shape', 'the header declares 0 dimensions; expected at least 1');
@@ -139,6 +126,48 @@ export function readIdx(bytes: Uint8Array | ArrayBuffer): IdxArray {
   }
   const start = buf.byteOffset + headerLength;
   return { dtype: type.dtype, shape, data: decode(type.dtype, buf, start, count) } as IdxArray;
+}
+
+/**
+ * The bytes an IDX file starting with `head` needs (header and data), for inflating gzip no
+ * further than that. `head` holds the first inflated bytes (all of them when there are fewer
+ * than 64), so a header that cannot be valid is reported at once.
+ */
+function expectedBytes(head: Uint8Array): number {
+  if (head.length >= 2 && (head[0] !== 0 || head[1] !== 0)) checkMagic(head);
+  if (head.length < 4) return head.length;
+  const type = IDX_TYPES[head[2] as number];
+  if (type === undefined) checkType(head[2] as number);
+  const rank = head[3] as number;
+  if (rank === 0 || head.length < 4 + 4 * rank) return head.length;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let i = 0; i < rank; i++) count *= view.getUint32(4 + 4 * i, false);
+  const bytes = 4 + 4 * rank + count * (type as { size: number }).size;
+  if (bytes > LIMITS.maxIdxBytes) {
+    throw new IdxFormatError(
+      'oversized',
+      `the header declares ${bytes} bytes; expected at most ${LIMITS.maxIdxBytes} (LIMITS.maxIdxBytes)`,
+    );
+  }
+  return bytes;
+}
+
+function checkMagic(buf: Uint8Array): void {
+  if (buf[0] !== 0 || buf[1] !== 0) {
+    throw new IdxFormatError(
+      'bad-magic',
+      `the first two bytes must be 0x00 0x00, got 0x${hex(buf[0])} 0x${hex(buf[1])}`,
+    );
+  }
+}
+
+function checkType(typeByte: number): never {
+  throw new IdxFormatError(
+    'unknown-type',
+    `type byte 0x${hex(typeByte)} is not an IDX type; expected one of 0x08 (uint8), ` +
+      `0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D (float32), 0x0E (float64)`,
+  );
 }
 
 function decode(

@@ -93,7 +93,11 @@ describe('readIdx', () => {
       'oversized',
       /needs 9 bytes, got 10 \(1 extra\)/,
     );
-    expectIdxError(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]), 'bad-gzip', /does not inflate/);
+    expectIdxError(
+      new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]),
+      'bad-gzip',
+      /does not inflate|truncated/,
+    );
   });
 
   it('rejects inputs that are not bytes', () => {
@@ -181,6 +185,8 @@ describe('readIdx and writeIdx (properties)', () => {
           try {
             const out = readIdx(bytes);
             expect(out.data.length).toBe(out.shape.reduce((a, b) => a * b, 1));
+            // gzip is checksummed: what reads is what was written.
+            if (gzip) expect(Array.from(out.data)).toEqual(Array.from(arr.data));
           } catch (err) {
             expect(err).toBeInstanceOf(IdxFormatError);
             expect([
@@ -199,6 +205,64 @@ describe('readIdx and writeIdx (properties)', () => {
   });
 });
 
+describe('readIdx on gzip it cannot trust', () => {
+  const idx = writeIdx({
+    data: Uint8Array.from({ length: 200 }, (_, i) => (i * 37) % 256),
+    shape: [10, 20],
+  });
+
+  it('checks every member against its CRC32: no single-byte flip reads as other data', () => {
+    const gz = gzipSync(idx);
+    for (let at = 0; at < gz.length; at++) {
+      for (const mask of [0x01, 0x80, 0xff]) {
+        const bad = gz.slice();
+        bad[at] = bad[at]! ^ mask;
+        let out: ReturnType<typeof readIdx> | undefined;
+        try {
+          out = readIdx(bad);
+        } catch (err) {
+          expect(err).toBeInstanceOf(IdxFormatError);
+          continue;
+        }
+        // A flip that changes nothing (the header's time, an unused bit) may read: the same data.
+        expect(Array.from(out.data)).toEqual(Array.from(idx.subarray(12)));
+      }
+    }
+  });
+
+  it('reads concatenated members as one stream, as gzip -d does, and rejects data after the last', () => {
+    const two = new Uint8Array([...gzipSync(idx.subarray(0, 50)), ...gzipSync(idx.subarray(50))]);
+    expect(Array.from(readIdx(two).data)).toEqual(Array.from(idx.subarray(12)));
+    expectIdxError(
+      new Uint8Array([...gzipSync(idx), 0, 0, 0, 0]),
+      'bad-gzip',
+      /CRC32 and length do not match|does not inflate/,
+    );
+    expectIdxError(
+      new Uint8Array([...gzipSync(idx), 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9]),
+      'bad-gzip',
+      /does not inflate/,
+    );
+  });
+
+  it('never inflates past what the header needs: a trailer claiming 4 GiB, a 50 MB bomb', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    // 31 bytes: an empty member whose trailer claims 4 GiB of output.
+    const lying = gzipSync(new Uint8Array(0));
+    lying.set([0xff, 0xff, 0xff, 0xff], lying.length - 4);
+    expectIdxError(lying, 'bad-gzip', /CRC32 and length do not match/);
+    // A header for 10 bytes, then 50 MB of zeros (about 50 kB compressed).
+    let zeros: Uint8Array | undefined = new Uint8Array(50 * 1024 * 1024);
+    zeros.set(header(0x08, [10]));
+    const bomb = gzipSync(zeros);
+    zeros = undefined;
+    const peak = process.memoryUsage().arrayBuffers;
+    expectIdxError(bomb, 'oversized', /inflates to more than the 18 bytes its header describes/);
+    expect(process.memoryUsage().arrayBuffers - peak).toBeLessThan(40 * 1024 * 1024);
+    expect(before).toBeGreaterThan(0);
+  });
+});
+
 describe('writeIdx', () => {
   it('rejects data, shapes and mismatches it cannot write', () => {
     expect(() => writeIdx({ data: new Uint16Array(2) as never, shape: [2] })).toThrow(
@@ -212,6 +276,12 @@ describe('writeIdx', () => {
     );
     expect(() => writeIdx({ data: new Uint8Array(2), shape: [-2] })).toThrow(
       /^writeIdx: shape\[0\] is -2/,
+    );
+    expect(() =>
+      writeIdx({ data: new Uint8Array(2), shape: [2] }, { gzip: 'yes' as never }),
+    ).toThrow(/^writeIdx: gzip is "yes"; expected true or false/);
+    expect(() => writeIdx({ data: new Uint8Array(2), shape: [2] }, { zip: true } as never)).toThrow(
+      /^writeIdx: unknown option "zip"; did you mean "gzip"\?/,
     );
   });
 });
