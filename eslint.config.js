@@ -26,7 +26,15 @@ export default tseslint.config(
     // Plain Node scripts (the consumer project of the package test).
     files: ['**/*.cjs', '**/*.mjs'],
     languageOptions: {
-      globals: { console: 'readonly', process: 'readonly', require: 'readonly' },
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        require: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+        // the consumer app and the pages checked in Chromium
+        window: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

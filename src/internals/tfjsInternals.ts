@@ -100,6 +100,15 @@ export function adamState(optimizer: tf.AdamOptimizer): AdamState {
 
 // ------------------------------------------------------------------------- backend internals
 
+/**
+ * Keeps tfjs' cpu backend from printing its "Hi, looks like you are running TensorFlow.js in
+ * Node.js" banner, which it writes before its first tensor while `firstUse` (private) is true.
+ */
+export function quietCpuBackend(backend: unknown): void {
+  const b = backend as { firstUse?: boolean };
+  if (typeof b.firstUse === 'boolean') b.firstUse = false;
+}
+
 export interface WasmBackendParts {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };

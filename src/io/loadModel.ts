@@ -43,8 +43,11 @@ export async function loadModel(source: string | URL | tf.io.IOHandler): Promise
   let artifacts: tf.io.ModelArtifacts;
   let name: string;
   if (resolved.kind === 'folder') {
-    const { loadFolder, nodeEnv } = await import('./modelFolder');
-    const env = await nodeEnv();
+    const [{ loadFolder }, { folderEnv }] = await Promise.all([
+      import('./modelFolder'),
+      import('../platform/node'),
+    ]);
+    const env = folderEnv();
     artifacts = await loadFolder(env, resolved.path);
     name = env.path.resolve(resolved.path);
   } else {

@@ -49,31 +49,6 @@ export interface FolderEnv {
   alive(pid: number): boolean;
 }
 
-/** node's own modules, loaded when a folder is first used. */
-export async function nodeEnv(): Promise<FolderEnv> {
-  const [fs, path, crypto, os] = await Promise.all([
-    import('node:fs/promises'),
-    import('node:path'),
-    import('node:crypto'),
-    import('node:os'),
-  ]);
-  return {
-    fs,
-    path,
-    sha256: (bytes) => crypto.createHash('sha256').update(bytes).digest('hex'),
-    pid: process.pid,
-    hostname: os.hostname(),
-    alive: (pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch (err) {
-        return (err as NodeJS.ErrnoException).code === 'EPERM';
-      }
-    },
-  };
-}
-
 /** Shards of at most 4 MiB, as the TF.js converter writes them (browsers cache them well). */
 export const SHARD_BYTES = 4 * 1024 * 1024;
 /** The largest model.json loadModel reads. */

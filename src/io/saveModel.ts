@@ -34,7 +34,7 @@ export interface SaveModelOptions {
  * ```ts
  * import type { SavedModel } from 'denselab';
  *
- * const saved: SavedModel = { files: ['out/model/model.json', 'out/model/group1-shard1of1.bin'], weightBytes: 2678824 };
+ * const saved: SavedModel = { files: ['out/model/model.json', 'out/model/group1-shard1of1-3f9c2a7e41d08b65.bin'], weightBytes: 2678824 };
  * console.log(saved.files.length); // 2
  * ```
  */
@@ -82,7 +82,7 @@ export interface SavedModel {
  * const model = buildDenseClassifier({ inputSize: 4, hiddenUnits: [3], numClasses: 2, seed: 1 });
  * const dir = join(mkdtempSync(join(tmpdir(), 'denselab-')), 'model');
  * const saved = await saveModel(model, dir);
- * console.log(saved.files.map((f) => f.slice(dir.length + 1))); // ["model.json","group1-shard1of1.bin"]
+ * console.log(saved.files.map((f) => f.slice(dir.length + 1).replace(/-\w{16}\.bin$/, '-<hash>.bin'))); // ["model.json","group1-shard1of1-<hash>.bin"]
  * const loaded = await loadModel(dir);
  * console.log(loaded.countParams() === model.countParams()); // true
  * model.dispose();
@@ -125,8 +125,11 @@ export async function saveModel(
     ),
   );
   const artifacts = captured as tf.io.ModelArtifacts;
-  const { saveFolder, nodeEnv } = await import('./modelFolder');
-  const files = await saveFolder(await nodeEnv(), resolved.path, artifacts, {
+  const [{ saveFolder }, { folderEnv }] = await Promise.all([
+    import('./modelFolder'),
+    import('../platform/node'),
+  ]);
+  const files = await saveFolder(folderEnv(), resolved.path, artifacts, {
     overwrite: o.overwrite ?? false,
   });
   return { files, weightBytes: weightBytes(artifacts.weightData) };

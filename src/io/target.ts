@@ -38,8 +38,7 @@ export async function resolveTarget(
   if (href.startsWith('file:')) {
     if (!isNode())
       throw typeError(fn, `${what} ${show(href)} is a file: URL; browsers cannot write files`);
-    const { fileURLToPath } = await import('node:url');
-    return { kind: 'folder', path: fileURLToPath(href) };
+    return { kind: 'folder', path: (await import('../platform/node')).pathOf(href) };
   }
   if (SCHEME.test(href))
     return { kind: 'handler', handler: schemeHandler(fn, what, href, use), name: href };

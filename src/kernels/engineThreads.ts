@@ -59,13 +59,6 @@ start(function (data) {
 });`;
 }
 
-const NODE_HOST = `var wt = require('node:worker_threads');
-function start(init) {
-  var loop = init(wt.workerData);
-  wt.parentPort.postMessage('ready');
-  loop();
-}`;
-
 const BROWSER_HOST = `function start(init) {
   self.onmessage = function (e) {
     var loop = init(e.data);
@@ -192,16 +185,15 @@ interface WorkerData {
 type Spawner = (data: WorkerData) => Promise<WorkerHandle>;
 
 async function nodeSpawner(): Promise<Spawner> {
-  const { Worker } = await import('node:worker_threads');
-  const source = workerSource(NODE_HOST);
-  return (data) =>
-    new Promise((resolve, reject) => {
-      const worker = new Worker(source, { eval: true, workerData: data });
-      worker.unref();
-      const ctrl = new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS);
-      worker.once('message', () => resolve({ ctrl, stop: () => void worker.terminate() }));
-      worker.once('error', reject);
-    });
+  const { startWorker, WORKER_HOST } = await import('../platform/node');
+  const source = workerSource(WORKER_HOST);
+  return async (data) => {
+    const worker = await startWorker(source, data);
+    return {
+      ctrl: new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS),
+      stop: () => worker.stop(),
+    };
+  };
 }
 
 function browserSpawner(): Spawner {

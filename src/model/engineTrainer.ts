@@ -30,9 +30,7 @@ export interface EngineTrainerInput {
 export async function defaultThreads(): Promise<number> {
   let cores = 1;
   if (isNode()) {
-    const os = await import('node:os');
-    cores =
-      typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    cores = (await import('../platform/node')).cpuCount();
   } else if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true) {
     cores =
       (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator

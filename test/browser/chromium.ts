@@ -18,11 +18,9 @@ export async function bundlePage(entry: string, outDir: string): Promise<void> {
     platform: 'browser',
     target: 'es2022',
     outfile: join(outDir, 'page.js'),
-    // The package by name, resolved through its exports map to dist/, not to src/.
-    alias: { denselab: join(root, 'dist', 'index.js') },
-    // Node-only code paths of denselab (the file system) are never reached in a page; the
-    // package's "browser" field maps the optional 'webgpu' (Dawn) package away.
-    external: ['node:*'],
+    // The package by name, as its exports map serves browsers: dist/browser.js, which has no
+    // Node-only import at all (so nothing is marked external here).
+    alias: { denselab: join(root, 'dist', 'browser.js') },
     logLevel: 'error',
   });
 }

@@ -14,6 +14,7 @@ import {
   offsetOf,
   ownOptimizer,
   ownsOptimizer,
+  quietCpuBackend,
   rmspropState,
   valuesOf,
   wasmMemoryOf,
@@ -115,6 +116,13 @@ describe("tfjs' private fields denselab reads", () => {
     tf.backend().disposeData(out.dataId);
     t.dispose();
     await tf.setBackend('cpu');
+  });
+
+  it("the cpu backend's firstUse flag, which gates its tfjs-node advert", () => {
+    const backend = tf.backend() as unknown as { firstUse: boolean };
+    expect(typeof backend.firstUse).toBe('boolean');
+    quietCpuBackend(backend);
+    expect(backend.firstUse).toBe(false);
   });
 
   it("the cpu backend's data store and makeTensorInfo", () => {

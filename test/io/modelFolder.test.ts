@@ -18,7 +18,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDenseClassifier, loadModel, ModelFileError, saveModel } from '../../src';
-import { nodeEnv, saveFolder, type Fs, type FolderEnv } from '../../src/io/modelFolder';
+import { saveFolder, type Fs, type FolderEnv } from '../../src/io/modelFolder';
+import { folderEnv } from '../../src/platform/node';
 
 let root: string;
 beforeAll(() => {
@@ -161,7 +162,7 @@ describe('saving never loses a user file', () => {
     const dir = fresh('leftovers');
     const model = valued(1);
     await saveModel(model, dir);
-    writeFileSync(join(dir, '.denselab-save.lock'), `999999999 ${(await nodeEnv()).hostname}\n`);
+    writeFileSync(join(dir, '.denselab-save.lock'), `999999999 ${folderEnv().hostname}\n`);
     writeFileSync(join(dir, '.model.json.12345-abcdef.tmp'), '{');
     writeFileSync(join(dir, 'group1-shard1of1-0123456789abcdef.bin'), 'orphan');
     await saveModel(valued(3), dir, { overwrite: true });
@@ -176,7 +177,7 @@ describe('saving never loses a user file', () => {
   it('two saves at once: one wins, the other is busy', async () => {
     const dir = fresh('race');
     const [a, b] = [valued(1), valued(2)];
-    const env = await nodeEnv();
+    const env = folderEnv();
     // Hold the first save at its first rename, so that the second surely comes while it runs.
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -315,7 +316,7 @@ async function artifactsOf(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts
 
 describe('a file system failure at any step of a save', () => {
   it('leaves the old model whole and the folder as it was, or saves the new one (every step, every kind of fault)', async () => {
-    const env = await nodeEnv();
+    const env = folderEnv();
     const [a, b] = [valued(1), valued(2)];
     const [artifactsA, artifactsB] = [await artifactsOf(a), await artifactsOf(b)];
     // Count the calls of a clean overwrite to know the steps.

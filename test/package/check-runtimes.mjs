@@ -1,0 +1,39 @@
+// Checks what smoke.mjs printed under each runtime (test/package/runtimes.sh).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const work = process.argv[2];
+const failures = [];
+const ok = (cond, what) => {
+  if (!cond) failures.push(what);
+};
+const rows = [];
+for (const runtime of ['node22', 'node24', 'node26', 'bun', 'deno']) {
+  const text = readFileSync(join(work, `${runtime}.json`), 'utf8')
+    .trim()
+    .split('\n')
+    .at(-1);
+  const r = JSON.parse(text);
+  const at = (what) => `${runtime}: ${what}`;
+  ok(r.backend === 'wasm', at(`chose ${r.backend}, expected wasm (no GPU here)`));
+  ok(typeof r.webgpu === 'string' && r.webgpu.length > 0, at('says why webgpu was skipped'));
+  ok(r.path.engine === 'dense', at(`trained through ${r.path.engine}: ${r.path.reason}`));
+  ok(r.valAccuracy >= 0.95, at(`val_accuracy ${r.valAccuracy} after one epoch`));
+  ok(r.lineLoss > 14.87 && r.lineLoss < 15.3, at(`line loss ${r.lineLoss}`));
+  ok(Math.abs(r.polyMse - 14.87878787878788) < 1e-9, at(`polyfit mse ${r.polyMse}`));
+  ok(r.samePredictions === true, at('the loaded model predicts what the saved one did'));
+  ok(
+    Math.abs(r.loadedAccuracy - r.valAccuracy) <= 0.002,
+    at(`loaded accuracy ${r.loadedAccuracy}`),
+  );
+  ok(r.tensors === 0, at(`${r.tensors} tensors left`));
+  rows.push(
+    `${runtime.padEnd(7)} ${r.seconds.toFixed(1).padStart(5)} s  val_accuracy ${r.valAccuracy.toFixed(4)}  ` +
+      `engine ${r.path.engine} (${r.path.threads} thread${r.path.threads === 1 ? '' : 's'}${r.path.fusedMultiplyAdd ? ', FMA' : ''})  webgpu: ${r.webgpu}`,
+  );
+}
+console.log(rows.join('\n'));
+if (failures.length > 0) {
+  console.error(failures.join('\n'));
+  process.exit(1);
+}

@@ -1,0 +1,66 @@
+// The smoke script every supported runtime runs (Node 22, 24, 26, Bun, Deno), from the packed
+// tarball installed in a fresh project: select a backend, load MNIST, prepare it, train the
+// notes' model for an epoch, fit a line, polyfit, save, load, predict. One JSON line out.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  buildDenseClassifier,
+  fitClassifier,
+  fitLinear,
+  flattenImages,
+  loadMnist,
+  loadModel,
+  normalize,
+  polyfitBaseline,
+  predictClasses,
+  saveModel,
+  selectBackend,
+  toCategorical,
+} from 'denselab';
+
+const started = performance.now();
+const selection = await selectBackend();
+const { train, test } = await loadMnist({ testLimit: 1000 });
+const x = tf.tidy(() => flattenImages(normalize(train.images)));
+const y = toCategorical(train.labels, 10);
+const xv = tf.tidy(() => flattenImages(normalize(test.images)));
+const yv = toCategorical(test.labels, 10);
+const model = buildDenseClassifier({ seed: 1 });
+const fit = await fitClassifier(
+  model,
+  { x, y },
+  { epochs: 1, seed: 1, verbose: 0, validationData: { x: xv, y: yv } },
+);
+
+const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const ys = [10, 20, 25, 30, 40, 45, 40, 50, 60, 55];
+const line = await fitLinear(xs, ys, { seed: 42 });
+const poly = polyfitBaseline(xs, ys);
+
+const dir = join(mkdtempSync(join(tmpdir(), 'denselab-smoke-')), 'model');
+await saveModel(model, dir);
+const loaded = await loadModel(dir);
+const [before, after] = [await predictClasses(model, xv), await predictClasses(loaded, xv)];
+rmSync(dir, { recursive: true, force: true });
+const labels = Array.from(test.labels.data);
+const accuracy = after.classes.filter((c, i) => c === labels[i]).length / labels.length;
+tf.dispose([x, y, xv, yv]);
+model.dispose();
+loaded.dispose();
+
+console.log(
+  JSON.stringify({
+    backend: selection.backend,
+    webgpu: selection.attempts.find((a) => a.backend === 'webgpu')?.reason ?? null,
+    path: fit.path,
+    valAccuracy: fit.history.val_accuracy[0],
+    lineLoss: line.loss,
+    polyMse: poly.mse,
+    samePredictions: before.classes.every((c, i) => c === after.classes[i]),
+    loadedAccuracy: accuracy,
+    tensors: tf.memory().numTensors,
+    seconds: (performance.now() - started) / 1000,
+  }),
+);
