@@ -24,7 +24,7 @@ for (const run of cmp.runs) {
   );
 }
 console.log(
-  `winner: ${cmp.winner}   (notes: SGD does best; the least-squares loss is ${NUMPY.loss.toFixed(4)})`,
+  `best: ${cmp.best.join(' and ')}${cmp.best.length > 1 ? ' (tied within 1e-9)' : ''}   (notes: SGD does best; the least-squares loss is ${NUMPY.loss.toFixed(4)})`,
 );
 
 const files = [
@@ -34,7 +34,7 @@ const files = [
     curveChart(
       `Loss per epoch by optimizer (seed ${args.seed})`,
       cmp.runs.map((r) => ({ name: r.name, values: r.loss })),
-      { yTitle: 'MSE (log)', log: true },
+      { yTitle: 'MSE (log)', log: true, logEpochs: true },
     ),
   ),
   writeFigures(args.out, {
@@ -42,7 +42,7 @@ const files = [
     epochs,
     seed: args.seed,
     initial: cmp.initial,
-    winner: cmp.winner,
+    best: cmp.best,
     runs: cmp.runs.map((r) => ({
       name: r.name,
       bestEpoch: r.bestEpoch,

@@ -61,25 +61,24 @@ export function fitChart(
 }
 
 /**
- * Loss (or another value) against epochs, one line per series; `log` for a log y scale.
- * Long curves are thinned to at most `maxPoints` per series (the first and the lowest
- * value kept) so the SVG stays small.
+ * Loss (or another value) against epochs, one line per series; `log` for a log y scale,
+ * `logEpochs` for a log x scale (so the first epochs, where fast optimizers converge, are not
+ * squeezed against the axis). Long curves are thinned to at most `maxPoints` per series, evenly
+ * (or, on a log x scale, evenly in log epochs), the last value kept, so the SVG stays small.
  */
 export function curveChart(
   title: string,
   series: readonly { name: string; values: readonly number[] }[],
-  options: { yTitle: string; log?: boolean; maxPoints?: number },
+  options: { yTitle: string; log?: boolean; logEpochs?: boolean; maxPoints?: number },
 ): TopLevelSpec {
   const max = options.maxPoints ?? 400;
-  const rows: Row[] = series.flatMap((s) => {
-    const step = Math.max(1, Math.ceil(s.values.length / max));
-    const out: Row[] = [];
-    s.values.forEach((v, i) => {
-      if (i % step === 0 || i === s.values.length - 1)
-        out.push({ epoch: i + 1, value: v, series: s.name });
-    });
-    return out;
-  });
+  const rows: Row[] = series.flatMap((s) =>
+    sampleIndices(s.values.length, max, options.logEpochs === true).map((i) => ({
+      epoch: i + 1,
+      value: s.values[i] as number,
+      series: s.name,
+    })),
+  );
   return {
     $schema: SCHEMA,
     title,
@@ -91,8 +90,9 @@ export function curveChart(
       x: {
         field: 'epoch',
         type: 'quantitative',
-        title: 'epoch',
+        title: options.logEpochs === true ? 'epoch (log)' : 'epoch',
         axis: { tickMinStep: 1, format: 'd' },
+        ...(options.logEpochs === true ? { scale: { type: 'log' } } : {}),
       },
       y: {
         field: 'value',
@@ -108,4 +108,16 @@ export function curveChart(
       },
     },
   };
+}
+
+/** At most `max` indices of [0, n): evenly spaced, or evenly in log(index + 1); the last kept. */
+function sampleIndices(n: number, max: number, log: boolean): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const picked = new Set<number>();
+  for (let k = 0; k < max; k++) {
+    const t = k / (max - 1);
+    picked.add(log ? Math.round(Math.exp(t * Math.log(n))) - 1 : Math.round(t * (n - 1)));
+  }
+  picked.add(n - 1);
+  return [...picked].sort((a, b) => a - b);
 }

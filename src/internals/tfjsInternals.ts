@@ -185,3 +185,17 @@ export function cpuParts(backend: unknown): CpuBackendParts | undefined {
 export function valuesOf(backend: CpuBackendParts, t: tf.TensorInfo): unknown {
   return backend.data.get(t.dataId)?.values;
 }
+
+/** tfjs' AdadeltaOptimizer state (private), for the Keras-faithful update. */
+export interface AdadeltaState {
+  accumulatedGrads: Slot[];
+  accumulatedUpdates: Slot[];
+  learningRate: number;
+  rho: number;
+  epsilon: number;
+}
+
+/** The private state of tfjs' AdadeltaOptimizer. */
+export function adadeltaState(optimizer: tf.AdadeltaOptimizer): AdadeltaState {
+  return optimizer as unknown as AdadeltaState;
+}

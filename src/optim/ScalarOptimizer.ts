@@ -86,12 +86,12 @@ export class ScalarOptimizer {
           break;
         }
         case 'adadelta': {
-          // As tfjs: the update uses the accumulated gradient from before this step.
+          // As Keras: the update uses the accumulated gradient after this step.
           const accG = s1[i] as number;
           const accU = s2[i] as number;
           const newAccG = f(f(accG * rho) + f(f(g * g) * f(1 - rho)));
           const update = f(
-            f(f(Math.sqrt(f(accU + epsilon))) / f(Math.sqrt(f(accG + epsilon)))) * g,
+            f(f(Math.sqrt(f(accU + epsilon))) / f(Math.sqrt(f(newAccG + epsilon)))) * g,
           );
           s1[i] = newAccG;
           s2[i] = f(f(accU * rho) + f(f(update * update) * f(1 - rho)));

@@ -3,6 +3,7 @@ import { rangeError, show, typeError } from '../core/errors';
 import { finite, type Check } from '../core/validate';
 import { FastAdamOptimizer } from './FastAdamOptimizer';
 import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
+import { KerasAdadeltaOptimizer } from './KerasAdadeltaOptimizer';
 
 /**
  * The optimizers denselab knows by name, each with Keras' defaults:
@@ -17,11 +18,10 @@ import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
  * | `adagrad`  | `Adagrad()`                            | lr 0.001, initial accumulator 0.1           |
  * | `adadelta` | `Adadelta()`                           | lr 0.001, rho 0.95, epsilon 1e-7            |
  *
- * The update rules are tfjs' (denselab builds tfjs optimizers). They match Keras' except for
- * Adadelta: tfjs 4.22 scales each step with the gradient average from *before* the step, so
- * its first step is the raw gradient times the learning rate, where Keras' first step is
- * about 1,000 times smaller. On the notes' line fit tfjs' Adadelta therefore reaches the
- * least-squares line within 10,000 epochs while Keras' barely moves.
+ * The update rules are Keras' (and tfjs'): denselab builds tfjs optimizers, with one correction:
+ * tfjs 4.22's Adadelta scales each step with the gradient average from *before* the step (its
+ * first step is the raw gradient times the learning rate, about 1,000 times Keras' first
+ * step); denselab's `adadelta` uses the average after it, as Keras and the paper do.
  *
  * @example
  * ```ts
@@ -179,7 +179,7 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
     case 'adagrad':
       return tf.train.adagrad(lr, h.initialAccumulatorValue);
     case 'adadelta':
-      return tf.train.adadelta(lr, h.rho, h.epsilon);
+      return new KerasAdadeltaOptimizer(lr, h.rho ?? 0.95, h.epsilon);
   }
 }
 

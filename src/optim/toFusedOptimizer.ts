@@ -1,17 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FastAdamOptimizer } from './FastAdamOptimizer';
 import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
+import { KerasAdadeltaOptimizer } from './KerasAdadeltaOptimizer';
 
-/** tfjs' optimizer classes and denselab's fused subclass of each. */
+/** tfjs' optimizer classes and denselab's subclass of each (fused, or Keras' update). */
 const FUSED = [
   [tf.RMSPropOptimizer, FastRMSPropOptimizer],
   [tf.AdamOptimizer, FastAdamOptimizer],
+  [tf.AdadeltaOptimizer, KerasAdadeltaOptimizer],
 ] as const;
 
 /**
- * The fused counterpart of a tfjs RMSprop or Adam (as `loadLayersModel` restores them), holding
- * its state (the same slot data and step count); the original is disposed. Anything else,
- * and an optimizer that is fused already, comes back as it is. Internal: used by loadModel.
+ * denselab's counterpart of a tfjs RMSprop, Adam (fused) or Adadelta (Keras' update), as
+ * `loadLayersModel` restores them, holding its state (the same slot data and step count); the
+ * original is disposed. Anything else, and an optimizer that is denselab's already, comes back
+ * as it is. Internal: used by loadModel.
  */
 export async function toFusedOptimizer(optimizer: tf.Optimizer): Promise<tf.Optimizer> {
   for (const [base, fused] of FUSED) {

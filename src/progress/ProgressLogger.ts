@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkOptions, finite, func, oneOf, withMethods } from '../core/validate';
-import { formatEta, formatMetrics, formatTimePerStep, progressBar, stepCount } from './format';
+import { formatEta, formatMetrics, formatTimePer, progressBar, stepCount } from './format';
 
 /**
  * Where progress goes. `writeLine` gets finished lines; `update`, when present, redraws the
@@ -198,14 +198,14 @@ export class ProgressLogger {
   epochEnd(logs: Readonly<Record<string, number>>): void {
     if (this.verbose === 0) return;
     const elapsed = (this.now() - this.epochStart) / 1000;
-    const perStep = formatTimePerStep(elapsed / Math.max(1, this.steps));
+    const perStep = formatTimePer(elapsed / Math.max(1, this.steps), 'step');
     const seconds = `${Math.round(elapsed)}s`;
     const metrics = formatMetrics(logs);
     const count = stepCount(this.steps, this.steps);
     const line =
       this.verbose === 1
         ? `${count} ${progressBar(this.steps, this.steps)} - ${seconds} ${perStep}${metrics}`
-        : `${count} - ${seconds}${metrics} - ${seconds}/epoch - ${perStep}`;
+        : `${count} - ${seconds}${metrics} - ${formatTimePer(elapsed, 'epoch')} - ${perStep}`;
     this.sink.writeLine(line);
   }
 

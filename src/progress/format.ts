@@ -32,11 +32,14 @@ export function formatEta(seconds: number): string {
   return `${s}s`;
 }
 
-/** Keras' time per step: `2ms/step`, `1s/step` or `850us/step`. */
-export function formatTimePerStep(seconds: number): string {
-  if (seconds >= 1) return `${Math.round(seconds)}s/step`;
-  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/step`;
-  return `${Math.round(seconds * 1e6)}us/step`;
+/**
+ * Keras' time per unit (Progbar._format_time): `2ms/step`, `1s/step`, `850us/step`,
+ * `535ms/epoch` - seconds from 1 up (and for 0), else milliseconds, else microseconds.
+ */
+export function formatTimePer(seconds: number, unit: 'step' | 'epoch'): string {
+  if (seconds >= 1 || seconds === 0) return `${Math.round(seconds)}s/${unit}`;
+  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/${unit}`;
+  return `${Math.round(seconds * 1e6)}us/${unit}`;
 }
 
 /** ` - loss: 0.1933 - accuracy: 0.9426`; values of 1e-3 or less as `1.2345e-04`, as Keras. */

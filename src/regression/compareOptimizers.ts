@@ -99,13 +99,19 @@ export interface OptimizerRun {
  * import { compareOptimizers, type OptimizerComparison } from 'denselab';
  *
  * const cmp: OptimizerComparison = await compareOptimizers([0, 1, 2, 3], [1, 3, 5, 7], { optimizers: ['sgd'], epochs: 10, seed: 1 });
- * console.log(cmp.winner, cmp.epochs); // sgd 10
+ * console.log(cmp.best, cmp.epochs); // ["sgd"] 10
  * ```
  */
 export interface OptimizerComparison {
   /** One run per optimizer, in the order asked. */
   readonly runs: readonly OptimizerRun[];
-  /** The optimizer with the lowest final loss (ties within 1e-9 relative: the first listed). */
+  /**
+   * The optimizers with the lowest final loss: one, or several that tie (final losses within
+   * 1e-9 relative of the lowest, in the order asked). On the notes' data SGD and momentum tie:
+   * both reach the least-squares line.
+   */
+  readonly best: readonly OptimizerName[];
+  /** @deprecated Use `best`: this is `best[0]`, and hides a tie. Removed in 0.3.0. */
   readonly winner: OptimizerName;
   /** The start every run shared. */
   readonly initial: Line;
@@ -116,7 +122,7 @@ export interface OptimizerComparison {
 /**
  * The notes' optimizer chart (experiment 5): fits the same line from the same starting weights
  * with each optimizer and returns every loss curve, the epoch of each one's lowest loss, and
- * the winner. On the notes' data SGD wins; Adam reaches its lowest loss late and the adaptive
+ * the best (several when they tie). On the notes' data SGD (with momentum, tied) does best; Adam reaches its lowest loss late and the adaptive
  * optimizers with Keras' default rate of 0.001 stay far from the least-squares line.
  *
  * A run whose loss becomes NaN or infinite (a learning rate too large) is kept with the curve
@@ -125,7 +131,7 @@ export interface OptimizerComparison {
  * @param x - the inputs
  * @param y - the targets, as many as `x`
  * @param options - optimizers, learning rates, epochs and the shared start
- * @returns the runs and the winner
+ * @returns the runs and the best
  * @throws RangeError for bad data or options (as {@link fitLinear}), an empty or unknown
  *   optimizer list, or when every run diverged
  *
@@ -136,7 +142,7 @@ export interface OptimizerComparison {
  * const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
  * const y = [10, 20, 25, 30, 40, 45, 40, 50, 60, 55];
  * const cmp = await compareOptimizers(x, y, { optimizers: ['sgd', 'adam'], epochs: 2000, seed: 1 });
- * console.log(cmp.winner, cmp.runs.map((r) => r.loss.length)); // sgd [2000, 2000]
+ * console.log(cmp.best, cmp.runs.map((r) => r.loss.length)); // ["sgd"] [2000, 2000]
  * ```
  */
 export async function compareOptimizers(
@@ -165,7 +171,7 @@ export async function compareOptimizers(
       runs.push({
         name,
         learningRate,
-        ...best(fit.history.loss),
+        ...lowestOf(fit.history.loss),
         finalLoss: fit.loss,
         m: fit.m,
         b: fit.b,
@@ -173,20 +179,21 @@ export async function compareOptimizers(
     } catch (err) {
       if (!(err instanceof NonFiniteLossError)) throw err;
       const failed = { finalLoss: NaN, m: NaN, b: NaN, diverged: err.message };
-      runs.push({ name, learningRate, ...best(err.history.loss), ...failed });
+      runs.push({ name, learningRate, ...lowestOf(err.history.loss), ...failed });
     }
   }
   const finished = runs.filter((r) => r.diverged === undefined);
   if (finished.length === 0)
     throw rangeError(fn, 'every optimizer diverged; use smaller learning rates');
-  // A difference in the last float32 bits is no win: ties go to the optimizer listed first.
-  const winner = finished.reduce((a, r) =>
-    r.finalLoss < a.finalLoss * (1 - TIE_TOLERANCE) ? r : a,
-  ).name;
-  return { runs, winner, initial, epochs };
+  // A difference in the last float32 bits is no win: every optimizer that close is listed.
+  const lowest = Math.min(...finished.map((r) => r.finalLoss));
+  const best = finished
+    .filter((r) => r.finalLoss <= lowest * (1 + TIE_TOLERANCE))
+    .map((r) => r.name);
+  return { runs, best, winner: best[0] as OptimizerName, initial, epochs };
 }
 
-function best(loss: readonly number[]): {
+function lowestOf(loss: readonly number[]): {
   loss: readonly number[];
   bestEpoch: number;
   bestLoss: number;

@@ -69,3 +69,42 @@ describe('createOptimizer', () => {
     expect(() => createOptimizer('sgd', NaN)).toThrow(/learningRate is NaN/);
   });
 });
+
+describe("createOptimizer('adadelta') follows Keras", () => {
+  it("scales each step by the squared-gradient average after the step, as Keras (not tfjs 4.22's before)", () => {
+    // Keras' Adadelta in float64: E[g²] first, then the update from it.
+    const keras = (g: number[], lr: number, rho: number, eps: number): number[] => {
+      let [accG, accU, w] = [0, 0, 1];
+      const out: number[] = [];
+      for (const gi of g) {
+        accG = rho * accG + (1 - rho) * gi * gi;
+        const update = (Math.sqrt(accU + eps) / Math.sqrt(accG + eps)) * gi;
+        accU = rho * accU + (1 - rho) * update * update;
+        w -= lr * update;
+        out.push(w);
+      }
+      return out;
+    };
+    const grads = [0.8, -0.3, 0.5, 0.1, -0.9];
+    const run = (opt: tf.Optimizer): number[] => {
+      const w = tf.variable(tf.scalar(1), true);
+      const path: number[] = [];
+      for (const g of grads) {
+        const grad = tf.scalar(g);
+        opt.applyGradients({ [w.name]: grad });
+        grad.dispose();
+        path.push(w.dataSync()[0]!);
+      }
+      w.dispose();
+      opt.dispose();
+      return path;
+    };
+    const ours = run(createOptimizer('adadelta', 1));
+    const expected = keras(grads, 1, 0.95, 1e-7);
+    ours.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-6));
+    // tfjs' own: its first step is the raw gradient (w = 1 - 0.8), far from Keras' (about 1e-3).
+    const tfjs = run(tf.train.adadelta(1, 0.95, 1e-7));
+    expect(tfjs[0]).toBeCloseTo(0.2, 5);
+    expect(Math.abs(1 - expected[0]!)).toBeLessThan(0.01);
+  });
+});

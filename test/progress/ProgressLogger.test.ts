@@ -5,7 +5,7 @@ import { ProgressLogger, toCategorical } from '../../src';
 import {
   formatEta,
   formatMetrics,
-  formatTimePerStep,
+  formatTimePer,
   progressBar,
   stepCount,
 } from '../../src/progress/format';
@@ -24,9 +24,13 @@ describe('Keras progress bar pieces', () => {
     expect(formatEta(5.4)).toBe('5s');
     expect(formatEta(62)).toBe('1:02');
     expect(formatEta(3723)).toBe('1:02:03');
-    expect(formatTimePerStep(0.0021)).toBe('2ms/step');
-    expect(formatTimePerStep(1.4)).toBe('1s/step');
-    expect(formatTimePerStep(0.00085)).toBe('850us/step');
+    expect(formatTimePer(0.0021, 'step')).toBe('2ms/step');
+    expect(formatTimePer(1.4, 'step')).toBe('1s/step');
+    expect(formatTimePer(0.00085, 'step')).toBe('850us/step');
+    // Keras' _format_time: an epoch under a second in ms, not '0s'; exactly 0 as '0s'.
+    expect(formatTimePer(0.535, 'epoch')).toBe('535ms/epoch');
+    expect(formatTimePer(4.2, 'epoch')).toBe('4s/epoch');
+    expect(formatTimePer(0, 'epoch')).toBe('0s/epoch');
     expect(formatMetrics({ loss: 0.19331, accuracy: 0.94264 })).toBe(
       ' - loss: 0.1933 - accuracy: 0.9426',
     );
