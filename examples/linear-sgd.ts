@@ -6,7 +6,8 @@
  */
 import { fitLinear } from 'denselab';
 import { curveChart, fitChart } from './lib/plot';
-import { exampleArgs, NUMPY, writeFigures, writeSvg, X, Y } from './lib/cli';
+import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
+import { NUMPY, X, Y } from './lib/notes';
 
 const args = exampleArgs('linear-sgd');
 const epochs = args.epochs ?? 500;

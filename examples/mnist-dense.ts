@@ -23,6 +23,7 @@ import {
   type BackendName,
 } from 'denselab';
 import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
+import { MNIST_NOTES } from './lib/notes';
 import { curveChart } from './lib/plot';
 
 const args = exampleArgs('mnist-dense');
@@ -79,13 +80,7 @@ console.log(
     .join(' ')}`,
 );
 
-const notes = [
-  [0.1933, 0.9426, 0.1238, 0.9661],
-  [0.1017, 0.9736, 0.1087, 0.9745],
-  [0.0803, 0.9801, 0.1226, 0.9764],
-  [0.0692, 0.983, 0.137, 0.9776],
-  [0.064, 0.9866, 0.1534, 0.9753],
-];
+const notes = MNIST_NOTES;
 const f = (v: number | undefined): string => (v === undefined ? '     -' : v.toFixed(4));
 console.log(
   `\n${trainLimit ?? 60000} training images, ${testLimit ?? 10000} validation images, seed ${seed}`,
@@ -111,8 +106,8 @@ const files = [
       [
         { name: 'training', values: history.loss },
         { name: 'validation', values: history.val_loss ?? [] },
-        { name: 'notes: training', values: notes.slice(0, epochs).map((n) => n[0] as number) },
-        { name: 'notes: validation', values: notes.slice(0, epochs).map((n) => n[2] as number) },
+        { name: 'notes: training', values: notes.slice(0, epochs).map((n) => n[0]) },
+        { name: 'notes: validation', values: notes.slice(0, epochs).map((n) => n[2]) },
       ],
       { yTitle: 'categorical cross-entropy' },
     ),
@@ -125,8 +120,8 @@ const files = [
       [
         { name: 'training', values: history.accuracy },
         { name: 'validation', values: history.val_accuracy ?? [] },
-        { name: 'notes: training', values: notes.slice(0, epochs).map((n) => n[1] as number) },
-        { name: 'notes: validation', values: notes.slice(0, epochs).map((n) => n[3] as number) },
+        { name: 'notes: training', values: notes.slice(0, epochs).map((n) => n[1]) },
+        { name: 'notes: validation', values: notes.slice(0, epochs).map((n) => n[3]) },
       ],
       { yTitle: 'accuracy' },
     ),

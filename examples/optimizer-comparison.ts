@@ -6,7 +6,8 @@
  */
 import { compareOptimizers } from 'denselab';
 import { curveChart } from './lib/plot';
-import { exampleArgs, NUMPY, writeFigures, writeSvg, X, Y } from './lib/cli';
+import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
+import { NUMPY, X, Y } from './lib/notes';
 
 const args = exampleArgs('optimizer-comparison');
 const epochs = args.epochs ?? (args.quick ? 3000 : 10_000);

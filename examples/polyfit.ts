@@ -6,7 +6,8 @@
  */
 import { fitLinear, polyfitBaseline } from 'denselab';
 import { fitChart } from './lib/plot';
-import { exampleArgs, NUMPY, writeFigures, writeSvg, X, Y } from './lib/cli';
+import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
+import { NUMPY, X, Y } from './lib/notes';
 
 const args = exampleArgs('polyfit');
 const poly = polyfitBaseline(X, Y, 1);

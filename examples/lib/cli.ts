@@ -60,9 +60,3 @@ export function writeFigures(out: string, figures: unknown): string {
   writeFileSync(path, `${JSON.stringify(figures, null, 2)}\n`);
   return path;
 }
-
-/** The notes' data for lesson 2. */
-export const X = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-export const Y = [10, 20, 25, 30, 40, 45, 40, 50, 60, 55];
-/** numpy.polyfit(x, y, 1) and its loss, computed with numpy. */
-export const NUMPY = { m: 5.121212121212121, b: 14.454545454545448, loss: 14.87878787878788 };

@@ -25,3 +25,18 @@ export function yieldToEventLoop(): Promise<void> {
   }
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/**
+ * True inside Deno's Jupyter kernel (`deno jupyter`), where only `console` output reaches the
+ * cell: `process.stdout.write` goes to the terminal that started the notebook server. Outside
+ * the kernel, reading `Deno.jupyter` throws.
+ */
+export function inDenoJupyter(): boolean {
+  const deno = (globalThis as { Deno?: { jupyter?: unknown } }).Deno;
+  if (deno === undefined) return false;
+  try {
+    return typeof deno.jupyter === 'object' && deno.jupyter !== null;
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkOptions, finite, func, oneOf, withMethods } from '../core/validate';
+import { inDenoJupyter } from '../core/env';
 import { formatEta, formatMetrics, formatTimePer, progressBar, stepCount } from './format';
 
 /**
@@ -303,7 +304,9 @@ function defaultSink(): ProgressSink {
       process?: { stdout?: { isTTY?: boolean; write(s: string): boolean } };
     }
   ).process?.stdout;
-  if (stdout !== undefined) {
+  // In Deno's notebook kernel only console output reaches the cell: one line per epoch, as
+  // Keras prints where it cannot redraw.
+  if (stdout !== undefined && !inDenoJupyter()) {
     let live = false;
     return {
       writeLine: (line) => {

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { svgTexts } from '../svg';
 
 // Every example, in quick mode, as `npm run examples -- --quick` runs them: what they print
 // (numbers in stated ranges) and what they write (SVG that parses, with the expected series).
@@ -30,31 +30,6 @@ function runExample(name: string, extra: string[] = []): Promise<string> {
           : resolve(stdout),
     );
   });
-}
-
-/** Parses an SVG file; returns all the text it shows (titles, axis labels, legend entries). */
-function svgTexts(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  expect(XMLValidator.validate(text)).toBe(true);
-  const doc = new XMLParser({ ignoreAttributes: false, preserveOrder: true }).parse(
-    text,
-  ) as unknown[];
-  const texts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (typeof node !== 'object' || node === null) return;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'text' && Array.isArray(value)) {
-        texts.push(
-          value.map((v: { '#text'?: string | number }) => String(v['#text'] ?? '')).join(''),
-        );
-      } else if (key !== ':@') walk(value);
-    }
-  };
-  const top = doc.find((n) => typeof n === 'object' && n !== null && 'svg' in n);
-  expect(top, `${file} has an <svg> root`).toBeDefined();
-  walk(top);
-  return texts;
 }
 
 function number(stdout: string, pattern: RegExp): number {
