@@ -43,11 +43,11 @@ console.log(
 console.log(`fitLinear, ${EPOCHS} full-batch epochs on 10 points`);
 for (const opt of ['sgd', 'rmsprop'] as const) {
   const js = await time(
-    () => fitLinear(x, y, { optimizer: opt, epochs: EPOCHS, initialM: 0.5 }),
+    () => fitLinear(x, y, { optimizer: opt, epochs: EPOCHS, initial: { m: 0.5 } }),
     5,
   );
   const viaTfjs = await time(
-    () => fitLinear(x, y, { optimizer: opt, epochs: EPOCHS, initialM: 0.5, engine: 'tfjs' }),
+    () => fitLinear(x, y, { optimizer: opt, epochs: EPOCHS, initial: { m: 0.5 }, engine: 'tfjs' }),
     1,
   );
   const plain = await time(() => plainLayersFit(opt), 1);

@@ -21,7 +21,7 @@ console.log(
 console.log('optimizer   lowest loss   at epoch   final loss');
 for (const run of cmp.runs) {
   console.log(
-    `${run.name.padEnd(10)} ${run.bestLoss.toFixed(4).padStart(12)} ${String(run.bestEpoch).padStart(10)} ${run.finalLoss.toFixed(4).padStart(12)}`,
+    `${run.optimizer.padEnd(10)} ${run.bestLoss.toFixed(4).padStart(12)} ${String(run.bestEpoch).padStart(10)} ${run.loss.toFixed(4).padStart(12)}`,
   );
 }
 console.log(
@@ -34,7 +34,7 @@ const files = [
     'loss',
     curveChart(
       `Loss per epoch by optimizer (seed ${args.seed})`,
-      cmp.runs.map((r) => ({ name: r.name, values: r.loss })),
+      cmp.runs.map((r) => ({ name: r.optimizer, values: r.history.loss })),
       { yTitle: 'MSE (log)', log: true, logEpochs: true },
     ),
   ),
@@ -45,10 +45,10 @@ const files = [
     initial: cmp.initial,
     best: cmp.best,
     runs: cmp.runs.map((r) => ({
-      name: r.name,
+      optimizer: r.optimizer,
       bestEpoch: r.bestEpoch,
       bestLoss: r.bestLoss,
-      finalLoss: r.finalLoss,
+      loss: r.loss,
       m: r.m,
       b: r.b,
     })),

@@ -13,7 +13,7 @@ const args = exampleArgs('polyfit');
 const poly = polyfitBaseline(X, Y, 1);
 const [m = NaN, b = NaN] = poly.coefficients;
 console.log('Experiment 4: numpy.polyfit(x, y, 1) in float64');
-console.log(`m = ${m}, b = ${b}, loss = ${poly.mse}   (notes: loss about 14)`);
+console.log(`m = ${m}, b = ${b}, loss = ${poly.loss}   (notes: loss about 14)`);
 console.log(`numpy:  m = ${NUMPY.m}, b = ${NUMPY.b}, loss = ${NUMPY.loss}`);
 const rel = Math.max(Math.abs(m - NUMPY.m) / NUMPY.m, Math.abs(b - NUMPY.b) / NUMPY.b);
 console.log(`largest relative difference from numpy: ${rel.toExponential(1)}`);
@@ -29,7 +29,7 @@ const files = [
     args.out,
     'fit',
     fitChart('The notes data and three lines', X, Y, [
-      { name: `polyfit (loss ${poly.mse.toFixed(2)})`, predict: poly.predict },
+      { name: `polyfit (loss ${poly.loss.toFixed(2)})`, predict: poly.predict },
       { name: `SGD (loss ${sgd.loss.toFixed(2)})`, predict: sgd.predict },
       { name: `RMSprop (loss ${rms.loss.toFixed(2)})`, predict: rms.predict },
     ]),
@@ -38,7 +38,7 @@ const files = [
     experiment: 4,
     m,
     b,
-    loss: poly.mse,
+    loss: poly.loss,
     numpy: NUMPY,
     relativeDifference: rel,
     sgd: { m: sgd.m, b: sgd.b, loss: sgd.loss },

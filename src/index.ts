@@ -2,11 +2,13 @@
  * denselab: the first steps of deep learning on TensorFlow.js, typed.
  *
  * @packageDocumentation
+ * @module denselab
  */
 export type { Line, LossHistory, NdArray, NumericInput, TypedArray } from './core/types';
 export { flattenImages, type FlattenImagesOptions } from './data/flattenImages';
 export { normalize, type NormalizeOptions } from './data/normalize';
 export { toCategorical } from './data/toCategorical';
+export { toArray, type NestedArray } from './data/toArray';
 export { LIMITS } from './core/limits';
 export { readIdx, type IdxArray, type IdxTag } from './data/readIdx';
 export { writeIdx, type WriteIdxOptions } from './data/writeIdx';
@@ -14,6 +16,7 @@ export { IdxFormatError, type IdxErrorCode } from './data/IdxFormatError';
 export type { IdxDtype, IdxArrayTypes } from './data/idxFormat';
 export {
   loadMnist,
+  type LabelArray,
   type LoadMnistOptions,
   type MnistData,
   type MnistSplit,

@@ -94,7 +94,7 @@ const replaced = new Map<string, tf.KernelConfig | null>();
  * - `slice` (wasm) and `gather` (wasm, cpu) copy only what they take; tfjs' wasm `slice`
  *   reads its whole input back first.
  *
- * Together they make a training step of the notes' model several times faster than a plain
+ * Together they make a training step of a dense MNIST classifier several times faster than a plain
  * tfjs `model.fit` (see the benchmarks page). Turning them off restores tfjs' kernels; other
  * code sharing the tfjs engine sees only faster kernels with the same results.
  *
@@ -102,6 +102,7 @@ const replaced = new Map<string, tf.KernelConfig | null>();
  * @returns the backends that now have at least one of denselab's kernels
  * @throws TypeError when `enabled` is not a boolean
  *
+ * @category Backend
  * @example
  * ```ts
  * import { useFastKernels } from 'denselab';

@@ -20,13 +20,7 @@ import { quietCpuBackend } from '../internals/tfjsInternals';
 /**
  * Options of {@link selectBackend}.
  *
- * @example
- * ```ts
- * import type { SelectBackendOptions } from 'denselab';
- *
- * const ci: SelectBackendOptions = { prefer: ['wasm', 'cpu'], envVar: false, fastKernels: false };
- * console.log(ci.prefer); // ["wasm","cpu"]
- * ```
+ * @category Backend
  */
 export interface SelectBackendOptions {
   /**
@@ -94,6 +88,7 @@ let releaseWebGpu: (() => void) | undefined;
  * @throws Error when no backend starts, or a forced backend does not; RangeError for an unknown
  *   backend name; TypeError for an option of the wrong type (before any backend is touched)
  *
+ * @category Backend
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-cpu';
@@ -173,6 +168,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
  * (its device) and removes the globals it installed, so that the process can exit. Does
  * nothing when WebGPU was not set up. Switch to another backend first if you go on computing.
  *
+ * @category Backend
  * @example
  * ```ts
  * import { releaseBackend } from 'denselab';

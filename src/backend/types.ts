@@ -1,26 +1,14 @@
 /**
  * The tfjs backends denselab knows how to start.
  *
- * @example
- * ```ts
- * import type { BackendName } from 'denselab';
- *
- * const order: BackendName[] = ['webgpu', 'wasm', 'cpu'];
- * console.log(order.length); // 3
- * ```
+ * @category Backend
  */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 /**
  * What a WebGPU adapter says about itself (`GPUAdapterInfo`), plus whether it is software.
  *
- * @example
- * ```ts
- * import type { AdapterSummary } from 'denselab';
- *
- * const swiftshader: AdapterSummary = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', software: true };
- * console.log(swiftshader.software); // true
- * ```
+ * @category Backend
  */
 export interface AdapterSummary {
   /** The GPU's vendor, e.g. `nvidia` or `google`. */
@@ -38,13 +26,7 @@ export interface AdapterSummary {
 /**
  * One backend {@link selectBackend} tried, and what came of it.
  *
- * @example
- * ```ts
- * import type { BackendAttempt } from 'denselab';
- *
- * const attempt: BackendAttempt = { backend: 'webgl', chosen: false, reason: 'WebGL needs a browser' };
- * console.log(attempt.reason); // WebGL needs a browser
- * ```
+ * @category Backend
  */
 export interface BackendAttempt {
   /** The backend. */
@@ -60,14 +42,7 @@ export interface BackendAttempt {
 /**
  * What {@link selectBackend} returns.
  *
- * @example
- * ```ts
- * import '@tensorflow/tfjs-backend-cpu';
- * import { selectBackend, type BackendSelection } from 'denselab';
- *
- * const selection: BackendSelection = await selectBackend({ prefer: ['cpu'], envVar: false, fastKernels: false });
- * console.log(selection.summary); // cpu: chosen, plain JavaScript, the slowest
- * ```
+ * @category Backend
  */
 export interface BackendSelection {
   /** The backend now active in tfjs. */

@@ -5,6 +5,7 @@ import type { LossHistory } from './types';
  * stops training). It says when it happened and keeps the history up to that point, so the
  * caller can plot what went wrong.
  *
+ * @category Errors
  * @example
  * ```ts
  * import { fitLinear, NonFiniteLossError } from 'denselab';

@@ -3,6 +3,7 @@
  * (`toCategorical([1e9])`, `hiddenUnits: [4, 2 ** 31]`) is a clear RangeError at once rather
  * than gigabytes reserved and a raw engine error later.
  *
+ * @category Errors
  * @example
  * ```ts
  * import { LIMITS } from 'denselab';

@@ -3,13 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 /**
  * The typed arrays denselab reads and writes.
  *
- * @example
- * ```ts
- * import type { TypedArray } from 'denselab';
- *
- * const pixels: TypedArray = new Uint8Array([0, 128, 255]);
- * console.log(pixels.length); // 3
- * ```
+ * @category Data
  */
 export type TypedArray =
   Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -21,16 +15,7 @@ export type TypedArray =
  * gives numpy arrays; this is their JavaScript counterpart), and what {@link flattenImages},
  * {@link normalize} and {@link toCategorical} accept besides tensors.
  *
- * @example
- * ```ts
- * import type { NdArray } from 'denselab';
- *
- * const twoImages: NdArray<Uint8Array> = {
- *   data: new Uint8Array(2 * 28 * 28),
- *   shape: [2, 28, 28],
- * };
- * console.log(twoImages.shape); // [2, 28, 28]
- * ```
+ * @category Data
  */
 export interface NdArray<T extends TypedArray = TypedArray> {
   /** The values in row-major (C) order; its length is the product of `shape`. */
@@ -43,26 +28,14 @@ export interface NdArray<T extends TypedArray = TypedArray> {
  * The numeric inputs denselab's array functions accept: a tfjs tensor, an {@link NdArray}, a
  * typed array or a flat array of numbers.
  *
- * @example
- * ```ts
- * import type { NumericInput } from 'denselab';
- *
- * const inputs: NumericInput[] = [[1, 2, 3], new Float32Array([1, 2]), { data: new Uint8Array(4), shape: [2, 2] }];
- * console.log(inputs.length); // 3
- * ```
+ * @category Data
  */
 export type NumericInput = Tensor | NdArray | TypedArray | readonly number[];
 
 /**
  * Keras' `history.history` for a run that tracks only its loss.
  *
- * @example
- * ```ts
- * import type { LossHistory } from 'denselab';
- *
- * const history: LossHistory = { loss: [3.2, 1.5, 0.9] };
- * console.log(history.loss.length); // 3
- * ```
+ * @category Regression
  */
 export interface LossHistory {
   /** `loss[e]` is the loss of epoch e + 1. */
@@ -72,13 +45,7 @@ export interface LossHistory {
 /**
  * A line y = m * x + b.
  *
- * @example
- * ```ts
- * import type { Line } from 'denselab';
- *
- * const line: Line = { m: 5.12, b: 14.45 };
- * console.log(line.m * 10 + line.b); // 65.65
- * ```
+ * @category Regression
  */
 export interface Line {
   /** The slope. */

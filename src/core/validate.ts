@@ -243,3 +243,26 @@ function editDistance(a: string, b: string): number {
   }
   return d[rows * cols - 1] as number;
 }
+
+/** A nested options object, checked key by key as {@link checkOptions} checks the outer one. */
+export function nested<S extends OptionSpec>(spec: S): Check<Checked<S>> {
+  return (fn, path, value) => checkOptions(fn, value, spec, path);
+}
+
+/**
+ * A renamed option kept for a minor version: when both names are given it is a TypeError;
+ * otherwise the value under either name.
+ */
+export function renamed<T>(
+  fn: string,
+  current: { name: string; value: T | undefined },
+  old: { name: string; value: T | undefined },
+): T | undefined {
+  if (current.value !== undefined && old.value !== undefined) {
+    throw typeError(
+      fn,
+      `${old.name} is the old name of ${current.name}; pass ${current.name} only`,
+    );
+  }
+  return current.value ?? old.value;
+}

@@ -7,13 +7,7 @@
  * - `truncated`: the header or the payload is shorter than the header says;
  * - `oversized`: bytes follow the payload the header describes.
  *
- * @example
- * ```ts
- * import type { IdxErrorCode } from 'denselab';
- *
- * const code: IdxErrorCode = 'truncated';
- * console.log(code); // truncated
- * ```
+ * @category Errors
  */
 export type IdxErrorCode =
   'bad-gzip' | 'bad-magic' | 'unknown-type' | 'bad-shape' | 'truncated' | 'oversized';
@@ -22,6 +16,7 @@ export type IdxErrorCode =
  * The error {@link readIdx} throws for bytes that are not a valid IDX file. `code` says which
  * rule was broken; the message says where and what was found.
  *
+ * @category Errors
  * @example
  * ```ts
  * import { readIdx, IdxFormatError } from 'denselab';

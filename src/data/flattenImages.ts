@@ -7,13 +7,7 @@ import type { NdArray } from '../core/types';
 /**
  * Options of {@link flattenImages}.
  *
- * @example
- * ```ts
- * import type { FlattenImagesOptions } from 'denselab';
- *
- * const options: FlattenImagesOptions = { dtype: 'float32' };
- * console.log(options.dtype); // float32
- * ```
+ * @category Data
  */
 export interface FlattenImagesOptions {
   /**
@@ -25,7 +19,7 @@ export interface FlattenImagesOptions {
 
 /**
  * Flattens a batch of images into one row per image: `[N, H, W]` or `[N, H, W, C]` becomes
- * `[N, H*W*C]` (the notes' step "(28x28) => (784)"). Values keep their row-major order, so
+ * `[N, H*W*C]` (MNIST's 28x28 images become 784 values). Values keep their row-major order, so
  * `result[n][(h * W + w) * C + c]` is pixel (h, w), channel c, of image n.
  *
  * Any rank of 2 or more is accepted: every axis after the first is flattened. A rank-2 input
@@ -38,6 +32,7 @@ export interface FlattenImagesOptions {
  * @throws RangeError when the rank is below 2 or an NdArray's shape does not match its data
  * @throws TypeError for anything that is not a tensor or an NdArray, or an unknown `dtype`
  *
+ * @category Data
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';

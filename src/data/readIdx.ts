@@ -9,13 +9,7 @@ import { IDX_TYPES, type IdxArrayTypes, type IdxDtype } from './idxFormat';
  * The result of {@link readIdx}: the element type, the shape and the values. `dtype` tells
  * TypeScript which typed array `data` is.
  *
- * @example
- * ```ts
- * import { readIdx, type IdxArray } from 'denselab';
- *
- * const out: IdxArray = readIdx(new Uint8Array([0, 0, 0x08, 1, 0, 0, 0, 1, 42]));
- * if (out.dtype === 'uint8') console.log(out.data[0]); // 42
- * ```
+ * @category Data
  */
 export type IdxArray = {
   [K in IdxDtype]: NdArray<IdxArrayTypes[K]> & IdxTag<K>;
@@ -24,13 +18,7 @@ export type IdxArray = {
 /**
  * The element type tag of an {@link IdxArray}.
  *
- * @example
- * ```ts
- * import type { IdxTag } from 'denselab';
- *
- * const tag: IdxTag<'int16'> = { dtype: 'int16' };
- * console.log(tag.dtype); // 'int16'
- * ```
+ * @category Data
  */
 export interface IdxTag<K extends IdxDtype> {
   /** The element type the file declared. */
@@ -60,6 +48,7 @@ function isGzip(bytes: Uint8Array): boolean {
  *   `bad-shape`, `truncated` or `oversized` when the bytes are not a valid IDX file
  * @throws TypeError when `bytes` is not a Uint8Array or ArrayBuffer
  *
+ * @category Data
  * @example
  * ```ts
  * import { readIdx } from 'denselab';

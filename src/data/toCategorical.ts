@@ -23,12 +23,13 @@ import type { NumericInput } from '../core/types';
  * @throws RangeError for the bad labels and class counts above; TypeError for an input of
  *   another kind
  *
+ * @category Data
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-cpu';
  * import { toCategorical } from 'denselab';
  *
- * // The notes' example: three categories.
+ * // Four labels, three categories.
  * const y = toCategorical([0, 2, 1, 2], 3);
  * console.log(y.shape, y.arraySync()); // [4, 3] [[1,0,0],[0,0,1],[0,1,0],[0,0,1]]
  * y.dispose();

@@ -7,14 +7,7 @@ import { boolean, checkOptions } from '../core/validate';
 /**
  * Options of {@link writeIdx}.
  *
- * @example
- * ```ts
- * import { writeIdx, type WriteIdxOptions } from 'denselab';
- *
- * const options: WriteIdxOptions = { gzip: true };
- * const bytes = writeIdx({ data: new Uint8Array(100), shape: [100] }, options);
- * console.log(bytes[0] === 0x1f && bytes[1] === 0x8b); // true
- * ```
+ * @category Data
  */
 export interface WriteIdxOptions {
   /** Gzip the result, as MNIST's `.gz` files are. Default `false`. */
@@ -33,6 +26,7 @@ export interface WriteIdxOptions {
  * @throws RangeError when the shape is empty, has more than 255 dimensions, a dimension that is
  *   not an integer in [0, 2^32), or does not match the data's length
  *
+ * @category Data
  * @example
  * ```ts
  * import { readIdx, writeIdx } from 'denselab';

@@ -8,13 +8,7 @@
  * (another save is writing the folder), `io` (the file system failed: no permission,
  * read-only, full, a file where a folder should be; the message names the cause).
  *
- * @example
- * ```ts
- * import type { ModelFileErrorCode } from 'denselab';
- *
- * const code: ModelFileErrorCode = 'missing';
- * console.log(code); // missing
- * ```
+ * @category Errors
  */
 export type ModelFileErrorCode =
   'missing' | 'truncated' | 'oversized' | 'invalid' | 'exists' | 'foreign' | 'busy' | 'io';
@@ -23,6 +17,7 @@ export type ModelFileErrorCode =
  * The error {@link saveModel} and {@link loadModel} throw for files they cannot use. `file`
  * names the file, `code` says what was wrong with it.
  *
+ * @category Errors
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-cpu';

@@ -27,6 +27,7 @@ import { resolveTarget } from './target';
  * @throws {@link ModelFileError} `missing`, `truncated`, `oversized` or `invalid` (the file
  *   named); TypeError for a source of another kind
  *
+ * @category IO
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-cpu';

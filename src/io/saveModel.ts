@@ -8,13 +8,7 @@ import { resolveTarget } from './target';
 /**
  * Options of {@link saveModel}.
  *
- * @example
- * ```ts
- * import type { SaveModelOptions } from 'denselab';
- *
- * const resumable: SaveModelOptions = { includeOptimizer: true, overwrite: true };
- * console.log(resumable.includeOptimizer); // true
- * ```
+ * @category IO
  */
 export interface SaveModelOptions {
   /** Save the optimizer's state too, so that training can resume after loading. Default false. */
@@ -30,13 +24,7 @@ export interface SaveModelOptions {
 /**
  * What {@link saveModel} returns.
  *
- * @example
- * ```ts
- * import type { SavedModel } from 'denselab';
- *
- * const saved: SavedModel = { files: ['out/model/model.json', 'out/model/group1-shard1of1-3f9c2a7e41d08b65.bin'], weightBytes: 2678824 };
- * console.log(saved.files.length); // 2
- * ```
+ * @category IO
  */
 export interface SavedModel {
   /** The files written (Node folders); empty for browser targets. */
@@ -71,6 +59,7 @@ export interface SavedModel {
  *   `io` when the file system fails (the path and the cause named; nothing is changed);
  *   TypeError for a target of another kind or unknown options
  *
+ * @category IO
  * @example
  * ```ts
  * import { mkdtempSync } from 'node:fs';

@@ -17,13 +17,7 @@ import {
 /**
  * Hidden-layer activations {@link buildDenseClassifier} accepts (Keras' names).
  *
- * @example
- * ```ts
- * import type { DenseActivation } from 'denselab';
- *
- * const activation: DenseActivation = 'tanh';
- * console.log(activation); // tanh
- * ```
+ * @category Model
  */
 export type DenseActivation = 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'softplus' | 'linear';
 
@@ -40,18 +34,12 @@ const ACTIVATIONS: readonly DenseActivation[] = [
 /**
  * Options of {@link buildDenseClassifier}.
  *
- * @example
- * ```ts
- * import type { DenseClassifierOptions } from 'denselab';
- *
- * const small: DenseClassifierOptions = { hiddenUnits: [128], optimizer: 'adam', seed: 1 };
- * console.log(small.hiddenUnits); // [128]
- * ```
+ * @category Model
  */
 export interface DenseClassifierOptions {
   /** Features per sample. Default 784 (28x28 flattened). */
   inputSize?: number;
-  /** Units of each hidden Dense layer. Default `[512, 512]`, the notes' model. */
+  /** Units of each hidden Dense layer. Default `[512, 512]`: the classic MNIST network, 784-512-512-10. */
   hiddenUnits?: readonly number[];
   /** Activation of the hidden layers. Default `'relu'`. */
   activation?: DenseActivation;
@@ -70,7 +58,7 @@ export interface DenseClassifierOptions {
 }
 
 /**
- * Builds and compiles the notes' MNIST model with Keras' defaults:
+ * Builds and compiles a dense classifier (by default the classic MNIST network) with Keras' defaults:
  * `Dense(512, relu, input 784) -> Dense(512, relu) -> Dense(10, softmax)`, 669,706 parameters,
  * glorot-uniform kernels and zero biases (tfjs layers default to glorot-normal), categorical
  * cross-entropy, an accuracy metric, and RMSprop with lr 0.001, rho 0.9, epsilon 1e-7.
@@ -84,6 +72,7 @@ export interface DenseClassifierOptions {
  *   than 2 classes, an unknown activation or optimizer, a bad learning rate or seed; TypeError
  *   for options of the wrong type or unknown option keys; all before any tensor is made
  *
+ * @category Model
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-cpu';

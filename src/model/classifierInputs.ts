@@ -9,16 +9,7 @@ import { compiledLoss, isModelDisposed } from '../internals/tfjsInternals';
  * it: one-hot `[N, classes]` for categorical cross-entropy (what {@link toCategorical} makes),
  * class indices `[N]` for sparse categorical cross-entropy, targets `[N, outputs]` for MSE.
  *
- * @example
- * ```ts
- * import * as tf from '@tensorflow/tfjs-core';
- * import '@tensorflow/tfjs-backend-cpu';
- * import { toCategorical, type ClassifierData } from 'denselab';
- *
- * const data: ClassifierData = { x: tf.zeros([2, 784]), y: toCategorical([3, 7], 10) };
- * console.log(data.x.shape, data.y.shape); // [2, 784] [2, 10]
- * tf.dispose([data.x, data.y]);
- * ```
+ * @category Model
  */
 export interface ClassifierData {
   /** Inputs, float32 `[N, features]`, e.g. `flattenImages(normalize(images))`. */

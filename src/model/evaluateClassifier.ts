@@ -12,13 +12,7 @@ import {
 /**
  * A classifier's loss and accuracy on some data.
  *
- * @example
- * ```ts
- * import type { ClassifierScores } from 'denselab';
- *
- * const scores: ClassifierScores = { loss: 0.15, accuracy: 0.9753 };
- * console.log(scores.accuracy); // 0.9753
- * ```
+ * @category Model
  */
 export interface ClassifierScores {
   /** Mean loss (the model's compiled loss, e.g. categorical cross-entropy). */
@@ -30,13 +24,7 @@ export interface ClassifierScores {
 /**
  * Options of {@link evaluateClassifier}.
  *
- * @example
- * ```ts
- * import type { EvaluateClassifierOptions } from 'denselab';
- *
- * const fast: EvaluateClassifierOptions = { batchSize: 1000 };
- * console.log(fast.batchSize); // 1000
- * ```
+ * @category Model
  */
 export interface EvaluateClassifierOptions {
   /** Samples per forward pass. Default 32, as Keras; larger is faster and gives the same mean. */
@@ -54,6 +42,7 @@ export interface EvaluateClassifierOptions {
  * @throws TypeError or RangeError naming the problem when the model is not compiled or the
  *   data does not fit it (rows, widths, dtype, labels that are not one-hot)
  *
+ * @category Model
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';

@@ -75,6 +75,7 @@ const FN = 'fitClassifier';
  *   data that does not fit the model (wrong shapes, labels, NaN or infinite inputs, naming the
  *   first bad row); {@link NonFiniteLossError} when the loss stops being finite
  *
+ * @category Model
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';

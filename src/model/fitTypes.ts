@@ -4,13 +4,7 @@ import type { ClassifierData } from './classifierInputs';
 /**
  * Keras' `history.history` of a classifier: one value per epoch under each key.
  *
- * @example
- * ```ts
- * import type { ClassifierHistory } from 'denselab';
- *
- * const history: ClassifierHistory = { loss: [0.19, 0.1], accuracy: [0.94, 0.97] };
- * console.log('val_loss' in history); // false
- * ```
+ * @category Model
  */
 export interface ClassifierHistory {
   /** Mean training loss of each epoch (the average over its batches, as Keras reports). */
@@ -26,13 +20,7 @@ export interface ClassifierHistory {
 /**
  * The values {@link ClassifierCallbacks} receive at the end of an epoch.
  *
- * @example
- * ```ts
- * import type { EpochLogs } from 'denselab';
- *
- * const logs: EpochLogs = { loss: 0.1933, accuracy: 0.9426, val_loss: 0.1238, val_accuracy: 0.9661 };
- * console.log(logs.val_accuracy); // 0.9661
- * ```
+ * @category Model
  */
 export interface EpochLogs {
   /** The epoch's mean training loss. */
@@ -48,13 +36,7 @@ export interface EpochLogs {
 /**
  * The values {@link ClassifierCallbacks} receive at the end of a batch.
  *
- * @example
- * ```ts
- * import type { BatchLogs } from 'denselab';
- *
- * const logs: BatchLogs = { loss: 0.31, accuracy: 0.9375, size: 32 };
- * console.log(logs.size); // 32
- * ```
+ * @category Model
  */
 export interface BatchLogs {
   /** The batch's loss. */
@@ -69,15 +51,7 @@ export interface BatchLogs {
  * Hooks into {@link fitClassifier}'s loop; each may return a promise, which is awaited.
  * Set `model.stopTraining = true` in one to stop after the current epoch.
  *
- * @example
- * ```ts
- * import type { ClassifierCallbacks } from 'denselab';
- *
- * const seen: number[] = [];
- * const callbacks: ClassifierCallbacks = { onEpochEnd: (epoch, logs) => void seen.push(epoch, logs.loss) };
- * callbacks.onEpochEnd?.(0, { loss: 0.25, accuracy: 0.9 });
- * console.log(seen); // [0, 0.25]
- * ```
+ * @category Model
  */
 export interface ClassifierCallbacks {
   /** Before the first epoch. */
@@ -98,13 +72,7 @@ export interface ClassifierCallbacks {
 /**
  * Options of {@link fitClassifier}.
  *
- * @example
- * ```ts
- * import type { FitClassifierOptions } from 'denselab';
- *
- * const notes: FitClassifierOptions = { epochs: 5, batchSize: 32, verbose: 1, seed: 1 };
- * console.log(notes.epochs); // 5
- * ```
+ * @category Model
  */
 export interface FitClassifierOptions {
   /** Passes over the training data. Default 1, as Keras. */
@@ -117,7 +85,7 @@ export interface FitClassifierOptions {
   initialEpoch?: number;
   /** Samples per gradient step. Default 32, as Keras (60,000 images: 1,875 steps). */
   batchSize?: number;
-  /** Data evaluated after each epoch (the notes' 10,000 test images). */
+  /** Data evaluated after each epoch (Keras' `validation_data`; for MNIST, usually the 10,000 test images). */
   validationData?: ClassifierData;
   /** Samples per forward pass of the validation. Default `max(batchSize, 256)`. */
   validationBatchSize?: number;
@@ -150,17 +118,7 @@ export interface FitClassifierOptions {
 /**
  * What {@link fitClassifier} returns, shaped like the History tfjs and Keras return.
  *
- * @example
- * ```ts
- * import type { ClassifierTraining } from 'denselab';
- *
- * const training: ClassifierTraining = {
- *   epoch: [0, 1],
- *   history: { loss: [0.19, 0.1], accuracy: [0.94, 0.97] },
- *   path: { engine: 'dense', reason: 'a stack of 3 Dense layers', threads: 2, fusedMultiplyAdd: true },
- * };
- * console.log(training.epoch.length); // 2
- * ```
+ * @category Model
  */
 export interface ClassifierTraining {
   /** The epochs that ran, 0-based. */
@@ -177,13 +135,7 @@ export interface ClassifierTraining {
  * and the optimizer's update, split across threads) or through tfjs (its layers, tape and
  * kernels, on whatever backend is active), and why.
  *
- * @example
- * ```ts
- * import type { TrainingPath } from 'denselab';
- *
- * const path: TrainingPath = { engine: 'tfjs', reason: 'the webgpu backend runs on the GPU through tfjs', threads: 1, fusedMultiplyAdd: false };
- * console.log(path.engine); // tfjs
- * ```
+ * @category Model
  */
 export interface TrainingPath {
   /** `'dense'` for denselab's dense engine, `'tfjs'` for tfjs' layers and kernels. */

@@ -8,13 +8,7 @@ import { checkFiniteRows, checkInputs, checkModel } from './classifierInputs';
 /**
  * What {@link predictClasses} returns for each sample.
  *
- * @example
- * ```ts
- * import type { ClassPredictions } from 'denselab';
- *
- * const p: ClassPredictions = { classes: new Int32Array([1]), probabilities: new Float32Array([0.25, 0.75]), numClasses: 2 };
- * console.log(p.classes[0], p.probabilities[p.classes[0]!]); // 1 0.75
- * ```
+ * @category Model
  */
 export interface ClassPredictions {
   /** The most probable class of each sample (Keras' `argmax(model.predict(x), axis=-1)`). */
@@ -36,6 +30,7 @@ export interface ClassPredictions {
  * @throws TypeError or RangeError when `x` is not a float32 `[N, features]` tensor matching the
  *   model's input
  *
+ * @category Model
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';

@@ -23,13 +23,7 @@ import { KerasAdadeltaOptimizer } from './KerasAdadeltaOptimizer';
  * first step is the raw gradient times the learning rate, about 1,000 times Keras' first
  * step); denselab's `adadelta` uses the average after it, as Keras and the paper do.
  *
- * @example
- * ```ts
- * import { OPTIMIZER_NAMES, type OptimizerName } from 'denselab';
- *
- * const name: OptimizerName = 'adam';
- * console.log(OPTIMIZER_NAMES.includes(name)); // true
- * ```
+ * @category Optimizers
  */
 export type OptimizerName =
   'sgd' | 'momentum' | 'rmsprop' | 'adam' | 'adamax' | 'adagrad' | 'adadelta';
@@ -37,6 +31,7 @@ export type OptimizerName =
 /**
  * Every {@link OptimizerName}, in the order the optimizer comparison lists them.
  *
+ * @category Optimizers
  * @example
  * ```ts
  * import { OPTIMIZER_NAMES } from 'denselab';
@@ -57,13 +52,7 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = [
 /**
  * Keras' hyperparameters for each named optimizer.
  *
- * @example
- * ```ts
- * import type { OptimizerHyperparameters } from 'denselab';
- *
- * const slowAdam: OptimizerHyperparameters = { learningRate: 0.0001, beta1: 0.9, beta2: 0.999 };
- * console.log(slowAdam.learningRate); // 0.0001
- * ```
+ * @category Optimizers
  */
 export interface OptimizerHyperparameters {
   /** The step size. */
@@ -86,6 +75,7 @@ export interface OptimizerHyperparameters {
  * Keras' default hyperparameters of each named optimizer (tfjs' own defaults differ: its
  * RMSprop and Adagrad learning rates must be given, and its epsilon follows the backend).
  *
+ * @category Optimizers
  * @example
  * ```ts
  * import { KERAS_OPTIMIZER_DEFAULTS } from 'denselab';
@@ -152,6 +142,7 @@ export function resolveHyperparameters(
  * @returns a new `tf.Optimizer`
  * @throws RangeError for an unknown name or a learning rate that is not a positive number
  *
+ * @category Optimizers
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-cpu';

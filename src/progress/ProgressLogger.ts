@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { checkOptions, finite, func, oneOf, withMethods } from '../core/validate';
+import { checkOptions, finite, func, oneOf, renamed, withMethods } from '../core/validate';
 import { inDenoJupyter } from '../core/env';
 import { formatEta, formatMetrics, formatTimePer, progressBar, stepCount } from './format';
 
@@ -7,15 +7,7 @@ import { formatEta, formatMetrics, formatTimePer, progressBar, stepCount } from 
  * Where progress goes. `writeLine` gets finished lines; `update`, when present, redraws the
  * current line in place (a terminal). Browsers and tests pass their own.
  *
- * @example
- * ```ts
- * import type { ProgressSink } from 'denselab';
- *
- * const lines: string[] = [];
- * const sink: ProgressSink = { writeLine: (line) => lines.push(line) };
- * sink.writeLine('Epoch 1/5');
- * console.log(lines); // ["Epoch 1/5"]
- * ```
+ * @category Model
  */
 export interface ProgressSink {
   /** Writes one finished line (no trailing newline in `line`). */
@@ -28,36 +20,27 @@ export interface ProgressSink {
  * Keras' verbosity: 0 silent, 1 a progress bar (one line per epoch where the output cannot be
  * redrawn), 2 one line per epoch.
  *
- * @example
- * ```ts
- * import type { Verbosity } from 'denselab';
- *
- * const oneLinePerEpoch: Verbosity = 2;
- * console.log(oneLinePerEpoch); // 2
- * ```
+ * @category Model
  */
 export type Verbosity = 0 | 1 | 2;
 
 /**
  * Options of {@link ProgressLogger}.
  *
- * @example
- * ```ts
- * import { ProgressLogger, type ProgressLoggerOptions } from 'denselab';
- *
- * const options: ProgressLoggerOptions = { verbose: 2, sink: { writeLine: () => undefined } };
- * console.log(new ProgressLogger(options).verbose); // 2
- * ```
+ * @category Model
  */
 export interface ProgressLoggerOptions {
   /** Keras' `verbose`. Default 1. */
   verbose?: Verbosity;
   /**
-   * Where lines go. Default: in Node, standard output (redrawn in place when it is a
-   * terminal); elsewhere `console.log`.
+   * Where lines go. Default: standard output where there is one (Node, Bun, Deno), the bar
+   * redrawn in place when it is a terminal; elsewhere, and in Deno's Jupyter kernel,
+   * `console.log`, one line per epoch.
    */
   sink?: ProgressSink;
-  /** Milliseconds between redraws of the live bar. Default 50 (Keras' 0.05 s). */
+  /** Milliseconds between redraws of the live bar. Default 50 (Keras' `interval=0.05` s). */
+  intervalMs?: number;
+  /** @deprecated Use `intervalMs` (durations are named with their unit). Removed in 0.3.0. */
   interval?: number;
   /** The clock, in milliseconds. Default `performance.now`. Tests pass a fake one. */
   now?: () => number;
@@ -67,6 +50,7 @@ export interface ProgressLoggerOptions {
 export const PROGRESS_LOGGER_OPTIONS = {
   verbose: oneOf<Verbosity>([0, 1, 2]),
   sink: withMethods<ProgressSink>('a sink { writeLine(line), update?(line) }', 'writeLine'),
+  intervalMs: finite({ min: 0 }),
   interval: finite({ min: 0 }),
   now: func<() => number>('a clock function returning milliseconds'),
 };
@@ -83,6 +67,7 @@ export const PROGRESS_LOGGER_OPTIONS = {
  * `logger.callback()` in `callbacks` (tfjs' own `verbose: 1` prints nothing without
  * tfjs-node); tfjs' `acc` is shown as Keras' `accuracy`.
  *
+ * @category Model
  * @example
  * ```ts
  * import { ProgressLogger } from 'denselab';
@@ -121,7 +106,12 @@ export class ProgressLogger {
     const o = checkOptions('ProgressLogger', options, PROGRESS_LOGGER_OPTIONS);
     this.verbose = o.verbose ?? 1;
     this.sink = o.sink ?? defaultSink();
-    this.interval = o.interval ?? 50;
+    const ms = renamed(
+      'ProgressLogger',
+      { name: 'intervalMs', value: o.intervalMs },
+      { name: 'interval', value: o.interval },
+    );
+    this.interval = ms ?? 50;
     this.now = o.now ?? (() => performance.now());
   }
 

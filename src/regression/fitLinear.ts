@@ -4,7 +4,9 @@ import {
   checkOptions,
   finite,
   integer,
+  nested,
   oneOf,
+  renamed,
   type Checked,
   type OptionSpec,
 } from '../core/validate';
@@ -24,29 +26,29 @@ import { readXYAsync } from './linearInputs';
 /**
  * Options of {@link fitLinear}.
  *
- * @example
- * ```ts
- * import type { FitLinearOptions } from 'denselab';
- *
- * const experiment3: FitLinearOptions = { optimizer: 'rmsprop', epochs: 10000, seed: 42 };
- * console.log(experiment3.optimizer); // rmsprop
- * ```
+ * @category Regression
  */
 export interface FitLinearOptions {
   /**
    * A name with Keras' defaults (see {@link OptimizerName}) or any `tf.Optimizer` (which the
-   * caller keeps and disposes). Default `'sgd'`, as in the notes' first fit.
+   * caller keeps and disposes). Default `'sgd'`.
    */
   optimizer?: OptimizerName | tf.Optimizer;
   /** Overrides the named optimizer's default learning rate. */
   learningRate?: number;
-  /** Full-batch epochs. Default 500, as in the notes' first fit. */
+  /** Full-batch epochs. Default 500. */
   epochs?: number;
   /** Seeds the random initial slope; the same seed gives the same fit. */
   seed?: number;
-  /** The starting slope. Default: Keras' glorot-uniform draw for a 1x1 kernel, in [-√3, √3]. */
+  /**
+   * The starting line: `m` defaults to Keras' glorot-uniform draw for a 1x1 kernel (in
+   * [-√3, √3], seeded by `seed`), `b` to 0 (Keras' zero bias). Pass a fit's `initial` to
+   * repeat it exactly.
+   */
+  initial?: Partial<Line>;
+  /** @deprecated Use `initial: { m }`. Removed in 0.3.0. */
   initialM?: number;
-  /** The starting intercept. Default 0, Keras' zero bias. */
+  /** @deprecated Use `initial: { b }`. Removed in 0.3.0. */
   initialB?: number;
   /**
    * `'auto'` (default): a named optimizer runs the unit's float32 arithmetic in JavaScript,
@@ -60,13 +62,7 @@ export interface FitLinearOptions {
 /**
  * Evaluates a fitted line or polynomial at one x or at each of many.
  *
- * @example
- * ```ts
- * import { polyfitBaseline, type Predictor } from 'denselab';
- *
- * const predict: Predictor = polyfitBaseline([0, 1, 2], [1, 3, 5]).predict;
- * console.log(predict(3).toFixed(6), predict([0, 1]).map((v) => v.toFixed(6))); // 7.000000 ["1.000000","3.000000"]
- * ```
+ * @category Regression
  */
 export interface Predictor {
   /** The value at `x`. */
@@ -78,13 +74,7 @@ export interface Predictor {
 /**
  * What {@link fitLinear} returns.
  *
- * @example
- * ```ts
- * import { fitLinear, type LinearFit } from 'denselab';
- *
- * const fit: LinearFit = await fitLinear([0, 1, 2, 3], [1, 3, 5, 7], { learningRate: 0.05, epochs: 2000, seed: 1 });
- * console.log(fit.m.toFixed(2), fit.b.toFixed(2)); // 2.00 1.00
- * ```
+ * @category Regression
  */
 export interface LinearFit {
   /** The fitted slope (the Dense unit's kernel). */
@@ -92,8 +82,8 @@ export interface LinearFit {
   /** The fitted intercept (the Dense unit's bias). */
   readonly b: number;
   /**
-   * The mean squared error of the fitted line on the data, computed in float64 as the notes
-   * print it (`np.sum((y - y_hat) ** 2) / len(x)`).
+   * The mean squared error of the fitted line on the data, in float64
+   * (`np.sum((y - y_hat) ** 2) / len(x)`).
    */
   readonly loss: number;
   /** Keras' `history.history`: `loss[e]` is epoch e+1's loss, before that epoch's update. */
@@ -111,16 +101,16 @@ export interface LinearFit {
 const FN = 'fitLinear';
 
 /**
- * Fits a line y = m * x + b with one Dense unit, MSE loss and full-batch training: the notes'
+ * Fits a line y = m * x + b with one Dense unit, MSE loss and full-batch training: Keras'
  * `Sequential([Dense(1, input_shape=[1])])` compiled with `loss='mse'`.
  *
- * The defaults reproduce the notes' first fit (SGD, learning rate 0.01, 500 epochs; loss about
- * 15). `{ optimizer: 'rmsprop', epochs: 10000 }` is the second (Keras' default optimizer; loss
- * 20 to 25): the optimizer and its learning rate matter more than the number of epochs. The
- * best any line can do is {@link polyfitBaseline}'s.
+ * The defaults are SGD with learning rate 0.01 for 500 epochs. `{ optimizer: 'rmsprop',
+ * epochs: 10000 }` is Keras' default optimizer, which on the example's ten points ends further
+ * from the data (loss 20 to 25 against 15): the optimizer and its learning rate matter more
+ * than the number of epochs. The best any line can do is {@link polyfitBaseline}'s.
  *
  * The unit starts as Keras starts it: a glorot-uniform slope (seeded by `seed`) and a zero
- * intercept. (The notes' `m = -2, b = 40` belong to an earlier hand-fitting exercise.)
+ * intercept; `initial` sets another start.
  * With a named optimizer and the default engine no tensor is made, so it runs before any
  * backend is chosen.
  *
@@ -133,6 +123,7 @@ const FN = 'fitLinear';
  * @throws {@link NonFiniteLossError} when the loss becomes NaN or infinite (a learning rate too
  *   large), naming the epoch
  *
+ * @category Regression
  * @example
  * ```ts
  * import { fitLinear } from 'denselab';
@@ -162,6 +153,7 @@ export const FIT_LINEAR_OPTIONS = {
   learningRate: learningRateOption,
   epochs: integer({ min: 1 }),
   seed: finite(),
+  initial: nested({ m: finite(), b: finite() }),
   initialM: finite(),
   initialB: finite(),
   engine: oneOf(['auto', 'tfjs']),
@@ -185,8 +177,9 @@ export async function fitLine(
     options.learningRate,
     'sgd',
   );
-  const m0 = Math.fround(options.initialM ?? glorotUniformSlope(options.seed));
-  const b0 = Math.fround(options.initialB ?? 0);
+  const start = startOf(fn, options);
+  const m0 = Math.fround(start.m ?? glorotUniformSlope(options.seed));
+  const b0 = Math.fround(start.b ?? 0);
   const xf = new Float32Array(xs);
   const yf = new Float32Array(ys);
   const inJs = hyper !== undefined && engine === 'auto';
@@ -219,7 +212,16 @@ export async function fitLine(
   };
 }
 
-/** The notes' loss of a line, in float64: `np.sum((y - y_hat) ** 2) / len(x)`. */
+/** The starting line asked for, under `initial` or the deprecated `initialM` and `initialB`. */
+function startOf(fn: string, options: Checked<typeof FIT_LINEAR_OPTIONS>): Partial<Line> {
+  const { initial = {}, initialM, initialB } = options;
+  return {
+    m: renamed(fn, { name: 'initial.m', value: initial.m }, { name: 'initialM', value: initialM }),
+    b: renamed(fn, { name: 'initial.b', value: initial.b }, { name: 'initialB', value: initialB }),
+  };
+}
+
+/** The mean squared error of a line, in float64: `np.sum((y - y_hat) ** 2) / len(x)`. */
 function lineMse(xs: Float64Array, ys: Float64Array, m: number, b: number): number {
   let sse = 0;
   for (let i = 0; i < xs.length; i++) {

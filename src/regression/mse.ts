@@ -5,7 +5,7 @@ import type { NumericInput } from '../core/types';
 
 /**
  * The mean squared error between targets and predictions, as one number: Keras' `'mse'` loss,
- * and the notes' `np.sum((y - y_hat) ** 2) / len(x)`.
+ * NumPy's `np.sum((y - y_hat) ** 2) / len(x)`.
  *
  * Arrays are compared in float64. When both arguments are tensors the sum runs on the tensors'
  * backend (in float32) and one number is read back. Shapes must match; a trailing axis of size
@@ -17,6 +17,7 @@ import type { NumericInput } from '../core/types';
  * @throws RangeError for shapes or lengths that differ, empty input, or non-finite values
  *   (naming the first one); TypeError for inputs of another kind
  *
+ * @category Regression
  * @example
  * ```ts
  * import '@tensorflow/tfjs-backend-cpu';

@@ -1,4 +1,5 @@
 import { rangeError } from '../core/errors';
+import { withAliases } from '../core/aliases';
 import { LIMITS } from '../core/limits';
 import { checkOptions, finite, integer, oneOf } from '../core/validate';
 import type { TypedArray } from '../core/types';
@@ -9,13 +10,7 @@ import { readXY } from './linearInputs';
 /**
  * Options of {@link polyfitBaseline}.
  *
- * @example
- * ```ts
- * import type { PolyfitOptions } from 'denselab';
- *
- * const strict: PolyfitOptions = { onRankDeficient: 'throw' };
- * console.log(strict.onRankDeficient); // throw
- * ```
+ * @category Regression
  */
 export interface PolyfitOptions {
   /**
@@ -34,20 +29,16 @@ export interface PolyfitOptions {
 /**
  * What {@link polyfitBaseline} returns.
  *
- * @example
- * ```ts
- * import { polyfitBaseline, type PolyFit } from 'denselab';
- *
- * const fit: PolyFit = polyfitBaseline([0, 1, 2], [1, 2, 5], 2); // x^2 + 1
- * console.log(fit.coefficients.map((c) => c.toFixed(6)), fit.rank); // ["1.000000","0.000000","1.000000"] 3
- * ```
+ * @category Regression
  */
 export interface PolyFit {
   /** The polynomial's coefficients, highest power first (numpy's order): `[m, b]` for a line. */
   readonly coefficients: readonly number[];
   /** The degree that was fitted. */
   readonly degree: number;
-  /** The fitted values' mean squared error on the data (float64). */
+  /** The fitted values' mean squared error on the data (float64), as {@link LinearFit}'s. */
+  readonly loss: number;
+  /** @deprecated Use `loss` (the same name as every other result's). Removed in 0.3.0. */
   readonly mse: number;
   /** The effective rank of the scaled Vandermonde matrix; `degree + 1` when well posed. */
   readonly rank: number;
@@ -64,7 +55,7 @@ const FN = 'polyfitBaseline';
 /**
  * The closed-form least-squares fit of a polynomial, like `numpy.polyfit(x, y, degree)`, in
  * float64 on plain arrays: the best any line (or polynomial) can do on the data, which is the
- * baseline the notes compare the trained Dense unit with.
+ * baseline to compare a trained Dense unit with.
  *
  * Solved as numpy solves it: the Vandermonde matrix's columns are scaled to unit norm, then an
  * orthogonal factorisation (a streaming QR by Givens rotations, one pass over the data, then an
@@ -84,6 +75,7 @@ const FN = 'polyfitBaseline';
  * @returns coefficients highest power first, the fit's MSE, rank and a predict function
  * @throws RangeError for the bad inputs above, and for rank deficiency with `'throw'`
  *
+ * @category Regression
  * @example
  * ```ts
  * import { polyfitBaseline } from 'denselab';
@@ -92,7 +84,7 @@ const FN = 'polyfitBaseline';
  * const y = [10, 20, 25, 30, 40, 45, 40, 50, 60, 55];
  * const fit = polyfitBaseline(x, y); // numpy: m = 5.121212121212121, b = 14.454545454545448
  * const [m, b] = fit.coefficients;
- * console.log(m.toFixed(6), b.toFixed(6), fit.mse.toFixed(6)); // 5.121212 14.454545 14.878788
+ * console.log(m.toFixed(6), b.toFixed(6), fit.loss.toFixed(6)); // 5.121212 14.454545 14.878788
  * console.log(fit.predict(10).toFixed(3)); // 65.667
  * ```
  */
@@ -146,13 +138,14 @@ export function polyfitBaseline(
   }
   const predict = ((v: number | readonly number[]) =>
     typeof v === 'number' ? evaluate(v) : v.map(evaluate)) as Predictor;
-  return {
+  const fit = {
     coefficients,
     degree,
-    mse: sse / n,
+    loss: sse / n,
     rank,
     rankDeficient,
     singularValues: Array.from(singularValues),
     predict,
   };
+  return withAliases(fit, { mse: 'loss' });
 }

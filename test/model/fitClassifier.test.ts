@@ -713,7 +713,7 @@ describe('fitClassifier checks', () => {
     const updates: string[] = [];
     const finals: string[] = [];
     const logger = new ProgressLogger({
-      interval: 25,
+      intervalMs: 25,
       now: () => (t += 10),
       sink: { writeLine: (l) => finals.push(l), update: (l) => updates.push(l) },
     });

@@ -154,7 +154,7 @@ describe.runIf(process.env.CI !== undefined || hasNbconvert)(
       expect(stdout(cell(nb, 'setup'))).toMatch(/^wasm: chosen, started and checked\n$/m);
       expect(stdout(cell(nb, 'load'))).toContain(`x_train [ ${n}, 28, 28 ]`);
       expect(stdout(cell(nb, 'load'))).toMatch(
-        new RegExp(`x_valid \\[ ${v}, 28, 28 \\] y_valid \\[ ${v} \\]\\n$`),
+        new RegExp(`x_valid \\[ ${v}, 28, 28 \\] y_valid ${v}\\n$`),
       );
       expect(stdout(cell(nb, 'prepare'))).toMatch(new RegExp(`x_valid \\[ ${v}, 784 \\]\\n$`));
       expect(stdout(cell(nb, 'categorical'))).toMatch(
@@ -215,7 +215,7 @@ describe.runIf(process.env.CI !== undefined || hasNbconvert)(
         sgd: { loss: number };
         rmsprop: { loss: number; epochs: number };
         polyfit: { loss: number; relativeDifference: number };
-        comparison: { epochs: number; best: string[]; runs: { name: string }[] };
+        comparison: { epochs: number; best: string[]; runs: { optimizer: string }[] };
       }>(cell(nb, 'summary'));
       expect(f.sgd.loss).toBeGreaterThanOrEqual(14.88); // notes: about 15
       expect(f.sgd.loss).toBeLessThanOrEqual(15.3);
@@ -243,7 +243,7 @@ describe.runIf(process.env.CI !== undefined || hasNbconvert)(
         ).toBe(true);
       const [curves] = charts(cell(nb, 'compare'), 1);
       const names = ['sgd', 'momentum', 'rmsprop', 'adam', 'adamax', 'adagrad', 'adadelta'];
-      expect(f.comparison.runs.map((r) => r.name)).toEqual(names);
+      expect(f.comparison.runs.map((r) => r.optimizer)).toEqual(names);
       expect(curves).toEqual(expect.arrayContaining(names));
       const table = joined(displays(cell(nb, 'summary'))[0]?.['text/markdown']);
       expect(table).toContain('| SGD, lr 0.01, 500 epochs: loss | about 15 |');

@@ -58,7 +58,7 @@ describe('ProgressLogger', () => {
     const updates: string[] = [];
     let t = 0;
     const logger = new ProgressLogger({
-      interval: 50,
+      intervalMs: 50,
       now: () => t,
       sink: { writeLine: () => undefined, update: (l) => updates.push(l) },
     });
@@ -91,7 +91,14 @@ describe('ProgressLogger', () => {
     expect(() => new ProgressLogger({ sink: console.log as never })).toThrow(
       /^ProgressLogger: sink is .*; expected a sink \{ writeLine\(line\), update\?\(line\) \}/,
     );
-    expect(() => new ProgressLogger({ interval: -1 })).toThrow(/^ProgressLogger: interval is -1/);
+    expect(() => new ProgressLogger({ intervalMs: -1 })).toThrow(
+      /^ProgressLogger: intervalMs is -1/,
+    );
+    // The 0.1 name still works, alone.
+    expect(() => new ProgressLogger({ interval: 10 })).not.toThrow();
+    expect(() => new ProgressLogger({ interval: 10, intervalMs: 10 })).toThrow(
+      /^ProgressLogger: interval is the old name of intervalMs; pass intervalMs only$/,
+    );
   });
 
   it('works as a callback of a plain tfjs model.fit, naming acc accuracy', async () => {

@@ -25,7 +25,7 @@ describe('fitLinear: the notes experiments', () => {
 
   it('ends in the same range from any Keras start (slope in [-√3, √3])', async () => {
     for (const initialM of [-Math.sqrt(3), 0, Math.sqrt(3)]) {
-      const fit = await fitLinear(x, y, { initialM });
+      const fit = await fitLinear(x, y, { initial: { m: initialM } });
       expect(fit.loss).toBeGreaterThanOrEqual(14.88);
       expect(fit.loss).toBeLessThanOrEqual(15.3);
     }
@@ -44,7 +44,7 @@ describe('fitLinear: the notes experiments', () => {
       expect(fit.loss).toBeGreaterThanOrEqual(POLYFIT_LOSS - 1e-6);
       for (const l of fit.history.loss) expect(l).toBeGreaterThanOrEqual(POLYFIT_LOSS - 1e-4);
     }
-    expect(polyfitBaseline(x, y).mse).toBeCloseTo(POLYFIT_LOSS, 12);
+    expect(polyfitBaseline(x, y).loss).toBeCloseTo(POLYFIT_LOSS, 12);
   });
 
   it('repeats bit for bit with the same seed, and differs with another', async () => {
@@ -71,7 +71,7 @@ describe('fitLinear: the JavaScript arithmetic matches the tfjs optimizers', () 
   // the weights agree to 1e-5 relative.
   for (const optimizer of OPTIMIZER_NAMES) {
     it(optimizer, async () => {
-      const opts = { optimizer, epochs: 300, initialM: 0.37, learningRate: undefined };
+      const opts = { optimizer, epochs: 300, initial: { m: 0.37 }, learningRate: undefined };
       const before = tf.memory().numTensors;
       const js = await fitLinear(x, y, opts);
       const viaTfjs = await fitLinear(x, y, { ...opts, engine: 'tfjs' });
@@ -90,8 +90,8 @@ describe('fitLinear: the JavaScript arithmetic matches the tfjs optimizers', () 
   it('takes any tf.Optimizer, leaving it to the caller', async () => {
     const sgd = tf.train.sgd(0.01);
     const before = tf.memory().numTensors;
-    const custom = await fitLinear(x, y, { optimizer: sgd, initialM: 0.5 });
-    const named = await fitLinear(x, y, { initialM: 0.5 });
+    const custom = await fitLinear(x, y, { optimizer: sgd, initial: { m: 0.5 } });
+    const named = await fitLinear(x, y, { initial: { m: 0.5 } });
     expect(custom.optimizer).toBe('custom');
     expect(custom.engine).toBe('tfjs');
     expect(custom.m).toBeCloseTo(named.m, 4);
@@ -154,8 +154,8 @@ describe('fitLinear: errors', () => {
     );
     await expect(fitLinear(x, y, { epochs: 2.5 })).rejects.toThrow(/epochs is 2.5/);
     await expect(fitLinear(x, y, { seed: NaN })).rejects.toThrow(/^fitLinear: seed is NaN/);
-    await expect(fitLinear(x, y, { initialM: Infinity })).rejects.toThrow(
-      /^fitLinear: initialM is Infinity/,
+    await expect(fitLinear(x, y, { initial: { m: Infinity } })).rejects.toThrow(
+      /^fitLinear: initial.m is Infinity/,
     );
     await expect(fitLinear(x, y, { engine: 'gpu' as never })).rejects.toThrow(
       /^fitLinear: engine is "gpu"/,

@@ -30,7 +30,9 @@ describe('polyfitBaseline', () => {
     const [m, b] = fit.coefficients;
     expect(Math.abs(m! - 5.121212121212121) / 5.121212121212121).toBeLessThan(1e-10);
     expect(Math.abs(b! - 14.454545454545448) / 14.454545454545448).toBeLessThan(1e-10);
-    expect(Math.abs(fit.mse - 14.87878787878788) / 14.87878787878788).toBeLessThan(1e-10);
+    expect(Math.abs(fit.loss - 14.87878787878788) / 14.87878787878788).toBeLessThan(1e-10);
+    expect(fit.mse).toBe(fit.loss); // the 0.1 name, deprecated
+    expect(Object.keys(fit)).not.toContain('mse');
     expect(fit.rank).toBe(2);
     expect(fit.rankDeficient).toBe(false);
     expect(fit.degree).toBe(1);
@@ -45,7 +47,7 @@ describe('polyfitBaseline', () => {
       expect(fit.coefficients).toHaveLength(c.degree + 1);
       expect(normwiseError(fit.coefficients, c.coefficients)).toBeLessThan(tol);
       expect(fit.rankDeficient).toBe(false);
-      if (!c.name.includes('badly')) expect(Math.abs(fit.mse - c.mse) / c.mse).toBeLessThan(1e-9);
+      if (!c.name.includes('badly')) expect(Math.abs(fit.loss - c.mse) / c.mse).toBeLessThan(1e-9);
     });
   }
 
@@ -74,7 +76,7 @@ describe('polyfitBaseline', () => {
         expect(fit.rankDeficient).toBe(true);
         expect(fit.rank).toBeLessThan(c.degree + 1);
         expect(normwiseError(fit.coefficients, c.coefficients)).toBeLessThan(1e-10);
-        expect(Math.abs(fit.mse - c.mse)).toBeLessThan(1e-20 + 1e-10 * c.mse);
+        expect(Math.abs(fit.loss - c.mse)).toBeLessThan(1e-20 + 1e-10 * c.mse);
       }
       expect(warn).toHaveBeenCalledTimes(2);
       expect(warn.mock.calls[0]![0]).toMatch(
@@ -94,7 +96,7 @@ describe('polyfitBaseline', () => {
   it('fits a polynomial exactly through as many points as coefficients', () => {
     const fit = polyfitBaseline([-1, 0, 2], [6, 1, 3], 2); // 2x^2 - 3x + 1
     [2, -3, 1].forEach((c, i) => expect(fit.coefficients[i]).toBeCloseTo(c, 12));
-    expect(fit.mse).toBeLessThan(1e-25);
+    expect(fit.loss).toBeLessThan(1e-25);
     expect(fit.predict(1)).toBeCloseTo(0, 12);
     expect(fit.predict([3])[0]).toBeCloseTo(10, 12);
   });

@@ -76,7 +76,7 @@ async function trainMnist(): Promise<void> {
     testLimit,
   });
   $('mnist-data').textContent =
-    `MNIST subset: ${train.labels.shape[0]} training, ${test.labels.shape[0]} validation images`;
+    `MNIST subset: ${train.labels.length} training, ${test.labels.length} validation images`;
   // normalize the uint8 arrays first (in JavaScript), then flatten on the backend: no tensor
   // is read back synchronously, which the WebGPU backend cannot do.
   const x = tf.tidy(() => flattenImages(normalize(train.images)));
@@ -88,7 +88,7 @@ async function trainMnist(): Promise<void> {
   const log = $('log');
   log.textContent = '';
   const logger = new PageLogger({
-    interval: 100,
+    intervalMs: 100,
     sink: {
       writeLine: (line) => {
         log.textContent += `${line}\n`;
@@ -247,7 +247,7 @@ async function runLesson2(): Promise<void> {
   const lines: { name: string; m: number; b: number }[] = [];
   const poly = polyfitBaseline(x, y);
   const [pm = NaN, pb = NaN] = poly.coefficients;
-  lines.push({ name: `polyfit (loss ${poly.mse.toFixed(2)})`, m: pm, b: pb });
+  lines.push({ name: `polyfit (loss ${poly.loss.toFixed(2)})`, m: pm, b: pb });
   await draw('chart-fit', fitChart(x, y, lines));
   const sgd = await fitLinear(x, y, { seed });
   lines.push({ name: `SGD, 500 epochs (loss ${sgd.loss.toFixed(2)})`, m: sgd.m, b: sgd.b });
@@ -259,11 +259,11 @@ async function runLesson2(): Promise<void> {
   for (const name of OPTIMIZER_NAMES) {
     status.textContent = `comparing optimizers: ${name}…`;
     const run = await compareOptimizers(x, y, { optimizers: [name], epochs: 10_000, seed });
-    curves[name] = [...(run.runs[0]?.loss ?? [])];
+    curves[name] = [...(run.runs[0]?.history.loss ?? [])];
     await draw('chart-optimizers', curvesChart(curves));
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  status.textContent = `done: SGD loss ${sgd.loss.toFixed(4)}, RMSprop ${rms.loss.toFixed(4)}, polyfit ${poly.mse.toFixed(4)}`;
+  status.textContent = `done: SGD loss ${sgd.loss.toFixed(4)}, RMSprop ${rms.loss.toFixed(4)}, polyfit ${poly.loss.toFixed(4)}`;
   $('lesson2-section').dataset.done = '1';
 }
 
