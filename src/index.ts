@@ -63,7 +63,11 @@ export {
   type ClassifierScores,
   type EvaluateClassifierOptions,
 } from './model/evaluateClassifier';
-export { predictClasses, type ClassPredictions } from './model/predictClasses';
+export {
+  predictClasses,
+  type ClassPredictions,
+  type PredictClassesOptions,
+} from './model/predictClasses';
 export type { ClassifierData } from './model/classifierInputs';
 export {
   ProgressLogger,

@@ -20,6 +20,16 @@ export interface ClassPredictions {
 }
 
 /**
+ * Options of {@link predictClasses}.
+ *
+ * @category Model
+ */
+export interface PredictClassesOptions {
+  /** Samples per forward pass. Default 256 (Keras' `predict` uses 32). */
+  batchSize?: number;
+}
+
+/**
  * Predicts the class of new samples: the model's probabilities and the most probable class of
  * each row, as plain arrays (no tensor to dispose).
  *
@@ -48,7 +58,7 @@ export interface ClassPredictions {
 export async function predictClasses(
   model: tfl.LayersModel,
   x: tf.Tensor,
-  options: { batchSize?: number } = {},
+  options: PredictClassesOptions = {},
 ): Promise<ClassPredictions> {
   const fn = 'predictClasses';
   const m = checkModel(fn, model, 'predict');

@@ -124,11 +124,48 @@ export async function withRuntimeDir<T>(fn: () => Promise<T>): Promise<T> {
   if (process.env.XDG_RUNTIME_DIR !== undefined) return fn();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'denselab-xdg-'));
   process.env.XDG_RUNTIME_DIR = dir;
+  const native = await nativeEnv();
+  native?.set('XDG_RUNTIME_DIR', dir);
   try {
     return await fn();
   } finally {
     delete process.env.XDG_RUNTIME_DIR;
+    native?.unset('XDG_RUNTIME_DIR');
     await fs.rmdir(dir).catch(() => undefined);
+  }
+}
+
+/**
+ * The C library's environment, where `process.env` does not reach it: Bun keeps `process.env`
+ * to itself, so native code (Dawn's Vulkan loader) would not see the variable. Node and Deno
+ * write `process.env` through to the C environment; there this is undefined. Also undefined
+ * where Bun's FFI or glibc is missing: the variable is then only a missing courtesy.
+ */
+async function nativeEnv(): Promise<
+  { set(k: string, v: string): void; unset(k: string): void } | undefined
+> {
+  if (typeof (globalThis as { Bun?: unknown }).Bun === 'undefined') return undefined;
+  try {
+    const specifier = 'bun:ffi';
+    const ffi = (await import(/* @vite-ignore */ specifier)) as {
+      dlopen(
+        lib: string,
+        symbols: Record<string, { args: string[]; returns: string }>,
+      ): {
+        symbols: Record<string, (...args: unknown[]) => number>;
+      };
+    };
+    const { symbols } = ffi.dlopen('libc.so.6', {
+      setenv: { args: ['cstring', 'cstring', 'i32'], returns: 'i32' },
+      unsetenv: { args: ['cstring'], returns: 'i32' },
+    });
+    const c = (text: string): Buffer => Buffer.from(`${text}\0`);
+    return {
+      set: (k, v) => void symbols.setenv?.(c(k), c(v), 1),
+      unset: (k) => void symbols.unsetenv?.(c(k)),
+    };
+  } catch {
+    return undefined;
   }
 }
 

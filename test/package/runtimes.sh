@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every runtime and bundler a user has, against the packed tarball in a fresh project:
 # - the smoke script (test/package/project/smoke.mjs: select a backend, load MNIST, train the
-#   notes' model for an epoch, fitLinear, polyfit, save, load, predict) under Node 22, 24 and
-#   26, Bun and Deno, each checked by check-runtimes.mjs;
+#   notes' model for an epoch, fitLinear, polyfit, save, load, predict, then WebGPU through Dawn
+#   on SwiftShader) under Node 22, 24 and 26, Bun and Deno, each checked by check-runtimes.mjs;
 # - a small app bundled for browsers by esbuild and by Vite with no warning at all, each page
 #   then trained in headless Chromium.
 set -euo pipefail
@@ -31,6 +31,9 @@ npm install --no-audit --no-fund --prefer-offline --loglevel=error \
   "@tensorflow/tfjs-backend-webgpu@$tfjs" \
   esbuild@"$(version esbuild)" vite@"$(version vite)"
 
+# SwiftShader's Vulkan driver (Debian's chromium): WebGPU through Dawn without a GPU.
+export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
+test -f "$VK_ICD_FILENAMES" || { echo "runtimes.sh: needs Debian's chromium (SwiftShader)" >&2; exit 1; }
 for r in node22 node24 node26 bun deno; do
   bin="${runtimes[$r]}"
   case "$r" in
@@ -40,6 +43,7 @@ for r in node22 node24 node26 bun deno; do
   echo "--- $r ($("$bin" --version | head -n 1))"
   "${cmd[@]}" > "$work/$r.json" 2> "$work/$r.err" || { cat "$work/$r.err" >&2; exit 1; }
 done
+unset VK_ICD_FILENAMES
 node "$repo/test/package/check-runtimes.mjs" "$work"
 
 # Browsers: esbuild and Vite, zero warnings.

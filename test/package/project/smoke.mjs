@@ -17,6 +17,7 @@ import {
   predictClasses,
   saveModel,
   selectBackend,
+  releaseBackend,
   toCategorical,
 } from 'denselab';
 
@@ -44,11 +45,31 @@ await saveModel(model, dir);
 const loaded = await loadModel(dir);
 const [before, after] = [await predictClasses(model, xv), await predictClasses(loaded, xv)];
 rmSync(dir, { recursive: true, force: true });
-const labels = Array.from(test.labels.data);
+const labels = test.labels;
 const accuracy = after.classes.filter((c, i) => c === labels[i]).length / labels.length;
 tf.dispose([x, y, xv, yv]);
 model.dispose();
 loaded.dispose();
+
+const tensors = tf.memory().numTensors;
+const seconds = (performance.now() - started) / 1000;
+
+// WebGPU through the `webgpu` package (Dawn), on SwiftShader's Vulkan driver when runtimes.sh
+// points VK_ICD_FILENAMES at it: the N-API addon must load and compute in this runtime too.
+let webgpuOnSoftware = 'not tried (no VK_ICD_FILENAMES)';
+if (process.env.VK_ICD_FILENAMES !== undefined) {
+  try {
+    await selectBackend({ prefer: ['webgpu'], allowSoftwareAdapter: true });
+    const sum = tf.add(tf.tensor([1, 2]), tf.tensor([3, 4]));
+    const values = Array.from(await sum.data());
+    sum.dispose();
+    webgpuOnSoftware = values.join(',') === '4,6' ? 'works' : `computed ${values}`;
+  } catch (err) {
+    webgpuOnSoftware = `failed: ${err.message}`;
+  } finally {
+    releaseBackend();
+  }
+}
 
 console.log(
   JSON.stringify({
@@ -57,10 +78,11 @@ console.log(
     path: fit.path,
     valAccuracy: fit.history.val_accuracy[0],
     lineLoss: line.loss,
-    polyMse: poly.mse,
+    polyMse: poly.loss,
     samePredictions: before.classes.every((c, i) => c === after.classes[i]),
     loadedAccuracy: accuracy,
-    tensors: tf.memory().numTensors,
-    seconds: (performance.now() - started) / 1000,
+    tensors,
+    seconds,
+    webgpuOnSoftware,
   }),
 );
