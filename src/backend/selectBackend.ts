@@ -1,4 +1,3 @@
-import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
@@ -124,21 +123,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       : (o.prefer ?? (platform === 'node' ? ['webgpu', 'wasm', 'cpu'] : ALL));
   const allowSoftware = o.allowSoftwareAdapter === true || forcedValue === 'webgpu';
 
-  const attempts: BackendAttempt[] = [];
-  let adapter: AdapterSummary | undefined;
-  for (const backend of prefer) {
-    const outcome = await tryBackend(backend, platform, allowSoftware, o.wasmPaths);
-    attempts.push({
-      backend,
-      chosen: outcome.ok,
-      reason: outcome.reason,
-      ...(outcome.adapter ? { adapter: outcome.adapter } : {}),
-    });
-    if (outcome.ok) {
-      adapter = outcome.adapter;
-      break;
-    }
-  }
+  const { attempts, adapter } = await firstThatStarts(prefer, platform, allowSoftware, o.wasmPaths);
   const chosen = attempts.find((a) => a.chosen);
   const summary = attempts
     .map((a) => `${a.backend}: ${a.chosen ? 'chosen' : 'skipped'}, ${a.reason}`)
@@ -186,6 +171,27 @@ export function releaseBackend(): void {
 
 type Outcome = { ok: boolean; reason: string; adapter?: AdapterSummary };
 
+/** Tries each backend in order until one starts; every attempt is kept, with its reason. */
+async function firstThatStarts(
+  prefer: readonly BackendName[],
+  platform: 'node' | 'browser',
+  allowSoftware: boolean,
+  wasmPaths: string | undefined,
+): Promise<{ attempts: BackendAttempt[]; adapter?: AdapterSummary }> {
+  const attempts: BackendAttempt[] = [];
+  for (const backend of prefer) {
+    const outcome = await tryBackend(backend, platform, allowSoftware, wasmPaths);
+    attempts.push({
+      backend,
+      chosen: outcome.ok,
+      reason: outcome.reason,
+      ...(outcome.adapter ? { adapter: outcome.adapter } : {}),
+    });
+    if (outcome.ok) return { attempts, ...(outcome.adapter ? { adapter: outcome.adapter } : {}) };
+  }
+  return { attempts };
+}
+
 async function tryBackend(
   backend: BackendName,
   platform: 'node' | 'browser',
@@ -194,77 +200,85 @@ async function tryBackend(
 ): Promise<Outcome> {
   try {
     switch (backend) {
-      case 'webgpu': {
-        const search = await findAdapter();
-        if (!search.found) return { ok: false, reason: search.reason };
-        const adapter = search.summary;
-        if (adapter.software && !allowSoftware) {
-          search.cleanup();
-          return {
-            ok: false,
-            adapter,
-            reason: `software adapter skipped (${describeAdapter(adapter)}): slower than wasm on a CPU; pass allowSoftwareAdapter to use it`,
-          };
-        }
-        await registerWebGpu(search.adapter);
-        const started = await start('webgpu');
-        if (!started.ok) {
-          tf.removeBackend('webgpu');
-          search.cleanup();
-          return { ...started, adapter };
-        }
-        releaseWebGpu = search.cleanup;
-        return { ok: true, adapter, reason: `adapter ${describeAdapter(adapter)}` };
-      }
-      case 'webgl': {
-        if (platform === 'node') return { ok: false, reason: 'WebGL needs a browser' };
-        const renderer = webglRenderer();
-        if (renderer === undefined) {
-          return { ok: false, reason: 'this browser gives no WebGL2 context' };
-        }
-        if (SOFTWARE_RENDERER.test(renderer) && !allowSoftware) {
-          return {
-            ok: false,
-            reason: `software WebGL renderer skipped (${renderer}): slower than wasm on a CPU; pass allowSoftwareAdapter to use it`,
-          };
-        }
-        try {
-          await import('@tensorflow/tfjs-backend-webgl');
-        } catch {
-          return {
-            ok: false,
-            reason: "the optional '@tensorflow/tfjs-backend-webgl' package is not installed",
-          };
-        }
-        return start('webgl');
-      }
-      case 'wasm': {
-        let wasm: typeof WasmBackend;
-        try {
-          wasm = await import('@tensorflow/tfjs-backend-wasm');
-        } catch (err) {
-          return {
-            ok: false,
-            reason: `'@tensorflow/tfjs-backend-wasm' could not be loaded: ${(err as Error).message}`,
-          };
-        }
-        if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
-        return start('wasm');
-      }
+      case 'webgpu':
+        return await tryWebGpu(allowSoftware);
+      case 'webgl':
+        return await tryWebGl(platform, allowSoftware);
+      case 'wasm':
+        return await tryPackage(
+          'wasm',
+          () => import('@tensorflow/tfjs-backend-wasm'),
+          (wasm) => {
+            if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
+          },
+        );
       case 'cpu':
-        try {
-          await import('@tensorflow/tfjs-backend-cpu');
-        } catch (err) {
-          return {
-            ok: false,
-            reason: `'@tensorflow/tfjs-backend-cpu' could not be loaded: ${(err as Error).message}`,
-          };
-        }
-        return start('cpu');
+        return await tryPackage('cpu', () => import('@tensorflow/tfjs-backend-cpu'));
     }
   } catch (err) {
     return { ok: false, reason: `failed to start: ${(err as Error).message}` };
   }
+}
+
+const softwareSkipped = (what: string, which: string): string =>
+  `${what} skipped (${which}): slower than wasm on a CPU; pass allowSoftwareAdapter to use it`;
+
+async function tryWebGpu(allowSoftware: boolean): Promise<Outcome> {
+  const search = await findAdapter();
+  if (!search.found) return { ok: false, reason: search.reason };
+  const adapter = search.summary;
+  if (adapter.software && !allowSoftware) {
+    search.cleanup();
+    return {
+      ok: false,
+      adapter,
+      reason: softwareSkipped('software adapter', describeAdapter(adapter)),
+    };
+  }
+  await registerWebGpu(search.adapter);
+  const started = await start('webgpu');
+  if (!started.ok) {
+    tf.removeBackend('webgpu');
+    search.cleanup();
+    return { ...started, adapter };
+  }
+  releaseWebGpu = search.cleanup;
+  return { ok: true, adapter, reason: `adapter ${describeAdapter(adapter)}` };
+}
+
+async function tryWebGl(platform: 'node' | 'browser', allowSoftware: boolean): Promise<Outcome> {
+  if (platform === 'node') return { ok: false, reason: 'WebGL needs a browser' };
+  const renderer = webglRenderer();
+  if (renderer === undefined) return { ok: false, reason: 'this browser gives no WebGL2 context' };
+  if (SOFTWARE_RENDERER.test(renderer) && !allowSoftware) {
+    return { ok: false, reason: softwareSkipped('software WebGL renderer', renderer) };
+  }
+  try {
+    await import('@tensorflow/tfjs-backend-webgl');
+  } catch {
+    return {
+      ok: false,
+      reason: "the optional '@tensorflow/tfjs-backend-webgl' package is not installed",
+    };
+  }
+  return start('webgl');
+}
+
+/** Imports a backend package (which registers the backend), then starts it. */
+async function tryPackage<M>(
+  backend: 'wasm' | 'cpu',
+  load: () => Promise<M>,
+  configure?: (module: M) => void,
+): Promise<Outcome> {
+  let module: M;
+  try {
+    module = await load();
+  } catch (err) {
+    const reason = `'@tensorflow/tfjs-backend-${backend}' could not be loaded: ${(err as Error).message}`;
+    return { ok: false, reason };
+  }
+  configure?.(module);
+  return start(backend);
 }
 
 /** Renderers that draw on the CPU: Chromium's SwiftShader, Mesa's llvmpipe and softpipe. */

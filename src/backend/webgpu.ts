@@ -94,10 +94,18 @@ export async function findAdapter(): Promise<AdapterSearch> {
         "the 'webgpu' package found no adapter (no GPU with a Vulkan driver; a software one needs VK_ICD_FILENAMES)",
     };
   }
-  // Install the globals tfjs-backend-webgpu reads, remembering what was there before.
+  const cleanup = installGlobals(dawn.globals, gpu);
+  return { found: true, adapter, summary: summarize(adapter), cleanup };
+}
+
+/**
+ * Installs the globals tfjs-backend-webgpu reads (Dawn's `GPUBufferUsage` and friends, and
+ * `navigator.gpu`) where they are missing; returns what removes exactly those again.
+ */
+function installGlobals(dawnGlobals: object, gpu: GpuLike): () => void {
   const added: string[] = [];
   const globals = globalThis as Record<string, unknown>;
-  for (const [key, value] of Object.entries(dawn.globals)) {
+  for (const [key, value] of Object.entries(dawnGlobals)) {
     if (!(key in globals)) {
       globals[key] = value;
       added.push(key);
@@ -111,12 +119,11 @@ export async function findAdapter(): Promise<AdapterSearch> {
   }
   if (!hadGpu)
     Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
-  const cleanup = (): void => {
+  return () => {
     for (const key of added) Reflect.deleteProperty(globals, key);
     if (!hadGpu) Reflect.deleteProperty(nav, 'gpu');
     if (!hadNavigator) Reflect.deleteProperty(globals, 'navigator');
   };
-  return { found: true, adapter, summary: summarize(adapter), cleanup };
 }
 
 /**

@@ -17,6 +17,9 @@ import { F32, I32, instantiateOn, op, V128, type WasmFunction } from './wasmCode
 
 type Code = (number[] | readonly number[])[];
 
+/** Eight local indices, destructured by name. */
+type Eight = [number, number, number, number, number, number, number, number];
+
 /** acc + x * y on the stack, fused or not. */
 function madd(fma: boolean, acc: number, x: Code, y: Code): Code {
   return fma
@@ -71,120 +74,169 @@ const N = {
 } as const;
 const NN_PARAMS = new Array<number>(14).fill(I32);
 
+/** `local = param * 4`: an element count or stride in bytes. */
+function times4(param: number, local: number): Code {
+  return [op.get(param), op.i32(4), op.i32Mul, op.set(local)];
+}
+
+/** The address of row `i + r` of a matrix at `base` with a row stride of `stride4` bytes. */
+function rowAddress(base: number, i: number, r: number, stride4: number): Code {
+  return [op.get(base), op.get(i), op.i32(r), op.i32Add, op.get(stride4), op.i32Mul, op.i32Add];
+}
+
+/** Adds column `j`'s byte offset to the address on the stack. */
+function plusColumn(j: number): Code {
+  return [op.get(j), op.i32(4), op.i32Mul, op.i32Add];
+}
+
+/** The tiles over C: columns c0..c1 by `width`, and within each, rows r0..r1 by `rows`. */
+function overTiles(
+  P: { r0: number; r1: number; c0: number; c1: number },
+  at: { i: number; j: number },
+  rows: number,
+  width: number,
+  tile: Code,
+): Code {
+  return [
+    op.get(P.c0),
+    op.set(at.j),
+    ...loop(at.j, P.c1, width, [op.get(P.r0), op.set(at.i), ...loop(at.i, P.r1, rows, tile)]),
+  ];
+}
+
+/** The locals of an nn tile and what its code pieces share. */
+interface NnTile {
+  rows: number;
+  lanes: number;
+  scalar: boolean;
+  fma: boolean;
+  i: number;
+  j: number;
+  pb: number;
+  lda4: number;
+  ldak4: number;
+  ldb4: number;
+  ldc4: number;
+  pa: number;
+  bv: number;
+  splat: number;
+  accAt(r: number, v: number): number;
+}
+
 /** An nn tile of `rows` rows by `vectors` x 4 columns (vectors 0: one column, scalar code). */
 function nnTile(rows: number, vectors: number, fma: boolean): WasmFunction {
   const scalar = vectors === 0;
   const width = scalar ? 1 : vectors * 4;
   const lanes = scalar ? 1 : vectors;
   const L = new Locals(NN_PARAMS.length);
-  const [i, j, kk, pb, lda4, ldak4, ldb4, ldc4] = L.many(I32, 8);
+  const [i, j, kk, pb, lda4, ldak4, ldb4, ldc4] = L.many(I32, 8) as Eight;
   const pa = L.add(I32, rows);
   const t = scalar ? F32 : V128;
   const bv = L.add(t, lanes);
   const acc = L.add(t, rows * lanes);
   const splat = L.add(t);
   const accAt = (r: number, v: number): number => acc + r * lanes + v;
-  const load = scalar ? op.f32Load : op.v128Load;
-  const store = scalar ? op.f32Store : op.v128Store;
-  const code: Code = [
-    op.get(N.lda),
-    op.i32(4),
-    op.i32Mul,
-    op.set(lda4 as number),
-    op.get(N.ldak),
-    op.i32(4),
-    op.i32Mul,
-    op.set(ldak4 as number),
-    op.get(N.ldb),
-    op.i32(4),
-    op.i32Mul,
-    op.set(ldb4 as number),
-    op.get(N.ldc),
-    op.i32(4),
-    op.i32Mul,
-    op.set(ldc4 as number),
-    op.get(N.r0),
-    op.set(i as number),
-  ];
-  const init: Code = [];
-  for (let r = 0; r < rows; r++) {
-    for (let v = 0; v < lanes; v++) {
-      // bias[j + 4v] or zero
-      // prettier-ignore
-      init.push(
-        op.get(N.bias), op.if,
-        op.get(N.bias), op.get(j as number), op.i32(4), op.i32Mul, op.i32Add, ...(scalar ? [op.f32Load] : [op.v128LoadAt(v * 16)]), op.set(accAt(r, v)),
-        op.else,
-        ...(scalar ? [op.f32Zero] : [op.v128Zero]), op.set(accAt(r, v)),
-        op.end,
-      );
-    }
-  }
-  const rowPointers: Code = [];
-  for (let r = 0; r < rows; r++) {
-    // pa_r = a + (i + r) * lda4
-    // prettier-ignore
-    rowPointers.push(op.get(N.a), op.get(i as number), op.i32(r), op.i32Add, op.get(lda4 as number), op.i32Mul, op.i32Add, op.set(pa + r));
-  }
-  const inner: Code = [];
-  for (let v = 0; v < lanes; v++) {
-    inner.push(op.get(pb as number), scalar ? op.f32Load : op.v128LoadAt(v * 16), op.set(bv + v));
-  }
-  for (let r = 0; r < rows; r++) {
-    inner.push(op.get(pa + r), scalar ? op.f32Load : op.v128Load32Splat, op.set(splat));
-    for (let v = 0; v < lanes; v++) {
-      if (scalar) {
-        // prettier-ignore
-        inner.push(op.get(accAt(r, v)), op.get(splat), op.get((bv) + v), op.f32Mul, op.f32Add, op.set(accAt(r, v)));
-      } else {
-        inner.push(...madd(fma, accAt(r, v), [op.get(splat)], [op.get(bv + v)]));
-      }
-    }
-  }
-  for (let r = 0; r < rows; r++)
-    inner.push(op.get(pa + r), op.get(ldak4 as number), op.i32Add, op.set(pa + r));
-  inner.push(op.get(pb as number), op.get(ldb4 as number), op.i32Add, op.set(pb as number));
-  const storeAll = (relu: boolean): Code => {
-    const out: Code = [];
-    for (let r = 0; r < rows; r++) {
-      for (let v = 0; v < lanes; v++) {
-        // prettier-ignore
-        out.push(
-          op.get(N.c), op.get(i as number), op.i32(r), op.i32Add, op.get(ldc4 as number), op.i32Mul, op.i32Add,
-          op.get(j as number), op.i32(4), op.i32Mul, op.i32Add,
-          op.get(accAt(r, v)),
-          ...(relu ? (scalar ? [op.f32Zero, op.f32Max] : [op.v128Zero, op.f32x4Max]) : []),
-          scalar ? store : op.v128StoreAt(v * 16),
-        );
-      }
-    }
-    return out;
+  const x: NnTile = {
+    rows,
+    lanes,
+    scalar,
+    fma,
+    i,
+    j,
+    pb,
+    lda4,
+    ldak4,
+    ldb4,
+    ldc4,
+    pa,
+    bv,
+    splat,
+    accAt,
   };
   // prettier-ignore
   const tile: Code = [
-    ...init,
-    ...rowPointers,
-    op.get(N.b), op.get(j as number), op.i32(4), op.i32Mul, op.i32Add, op.set(pb as number),
-    op.i32(0), op.set(kk as number),
-    ...loop(kk as number, N.k, 1, inner),
-    op.get(N.relu), op.if, ...storeAll(true), op.else, ...storeAll(false), op.end,
+    ...nnInit(x),
+    op.get(N.b), ...plusColumn(j), op.set(pb),
+    op.i32(0), op.set(kk),
+    ...loop(kk, N.k, 1, nnInner(x)),
+    op.get(N.relu), op.if, ...nnStore(x, true), op.else, ...nnStore(x, false), op.end,
   ];
-  code.push(
-    op.get(N.c0),
-    op.set(j as number),
-    ...loop(j as number, N.c1, width, [
-      op.get(N.r0),
-      op.set(i as number),
-      ...loop(i as number, N.r1, rows, tile),
-    ]),
-  );
-  void load;
+  const code: Code = [
+    ...times4(N.lda, lda4),
+    ...times4(N.ldak, ldak4),
+    ...times4(N.ldb, ldb4),
+    ...times4(N.ldc, ldc4),
+    op.get(N.r0),
+    op.set(i),
+    ...overTiles(N, { i, j }, rows, width, tile),
+  ];
   return {
     name: `nn${rows}x${scalar ? 1 : width}`,
     params: NN_PARAMS,
     locals: L.types,
     body: code,
   };
+}
+
+/** The accumulators start at the bias (or zero); each row's pointer into A. */
+function nnInit(x: NnTile): Code {
+  const init: Code = [];
+  for (let r = 0; r < x.rows; r++) {
+    for (let v = 0; v < x.lanes; v++) {
+      // bias[j + 4v] or zero
+      // prettier-ignore
+      init.push(
+        op.get(N.bias), op.if,
+        op.get(N.bias), ...plusColumn(x.j), ...(x.scalar ? [op.f32Load] : [op.v128LoadAt(v * 16)]), op.set(x.accAt(r, v)),
+        op.else,
+        ...(x.scalar ? [op.f32Zero] : [op.v128Zero]), op.set(x.accAt(r, v)),
+        op.end,
+      );
+    }
+  }
+  // pa_r = a + (i + r) * lda4
+  for (let r = 0; r < x.rows; r++) init.push(...rowAddress(N.a, x.i, r, x.lda4), op.set(x.pa + r));
+  return init;
+}
+
+/** One step of k: B's row of the tile, each row's a[k] splat, multiply-add; advance. */
+function nnInner(x: NnTile): Code {
+  const inner: Code = [];
+  for (let v = 0; v < x.lanes; v++) {
+    inner.push(op.get(x.pb), x.scalar ? op.f32Load : op.v128LoadAt(v * 16), op.set(x.bv + v));
+  }
+  for (let r = 0; r < x.rows; r++) {
+    inner.push(op.get(x.pa + r), x.scalar ? op.f32Load : op.v128Load32Splat, op.set(x.splat));
+    for (let v = 0; v < x.lanes; v++) {
+      if (x.scalar) {
+        // prettier-ignore
+        inner.push(op.get(x.accAt(r, v)), op.get(x.splat), op.get(x.bv + v), op.f32Mul, op.f32Add, op.set(x.accAt(r, v)));
+      } else {
+        inner.push(...madd(x.fma, x.accAt(r, v), [op.get(x.splat)], [op.get(x.bv + v)]));
+      }
+    }
+  }
+  for (let r = 0; r < x.rows; r++)
+    inner.push(op.get(x.pa + r), op.get(x.ldak4), op.i32Add, op.set(x.pa + r));
+  inner.push(op.get(x.pb), op.get(x.ldb4), op.i32Add, op.set(x.pb));
+  return inner;
+}
+
+/** The accumulators into C, through a ReLU or not. */
+function nnStore(x: NnTile, relu: boolean): Code {
+  const out: Code = [];
+  for (let r = 0; r < x.rows; r++) {
+    for (let v = 0; v < x.lanes; v++) {
+      // prettier-ignore
+      out.push(
+        ...rowAddress(N.c, x.i, r, x.ldc4), ...plusColumn(x.j),
+        op.get(x.accAt(r, v)),
+        ...(relu ? (x.scalar ? [op.f32Zero, op.f32Max] : [op.v128Zero, op.f32x4Max]) : []),
+        x.scalar ? op.f32Store : op.v128StoreAt(v * 16),
+      );
+    }
+  }
+  return out;
 }
 
 // nt's parameters.
@@ -205,13 +257,33 @@ const T = {
 } as const;
 const NT_PARAMS = new Array<number>(13).fill(I32);
 
+/** The locals of an nt tile and what its code pieces share. */
+interface NtTile {
+  rows: number;
+  cols: 4 | 1;
+  fma: boolean;
+  i: number;
+  j: number;
+  lda4: number;
+  ldb4: number;
+  ldc4: number;
+  ldm4: number;
+  pa: number;
+  pb: number;
+  av: number;
+  bv: number;
+  res: number;
+  tmp: number;
+  accAt(r: number, c: number): number;
+}
+
 /**
  * An nt tile of `rows` rows of A against `cols` rows of B (4 or 1): vector dot products over k
  * in fours, reduced across lanes, then the k % 4 remainder, then the mask.
  */
 function ntTile(rows: number, cols: 4 | 1, fma: boolean): WasmFunction {
   const L = new Locals(NT_PARAMS.length);
-  const [i, j, kk, k4, lda4, ldb4, ldc4, ldm4] = L.many(I32, 8);
+  const [i, j, kk, k4, lda4, ldb4, ldc4, ldm4] = L.many(I32, 8) as Eight;
   const pa = L.add(I32, rows);
   const pb = L.add(I32, cols);
   const acc = L.add(V128, rows * cols);
@@ -220,53 +292,81 @@ function ntTile(rows: number, cols: 4 | 1, fma: boolean): WasmFunction {
   const res = L.add(V128, rows); // cols 4: the row's 4 results; cols 1: lane 0
   const tmp = L.add(V128, 2);
   const accAt = (r: number, c: number): number => acc + r * cols + c;
+  const x: NtTile = {
+    rows,
+    cols,
+    fma,
+    i,
+    j,
+    lda4,
+    ldb4,
+    ldc4,
+    ldm4,
+    pa,
+    pb,
+    av,
+    bv,
+    res,
+    tmp,
+    accAt,
+  };
+  const tile: Code = [
+    ...ntSetup(x),
+    op.i32(0),
+    op.set(kk),
+    ...loop(kk, k4, 4, ntInner(x)),
+    ...ntReduce(x),
+    ...loop(kk, T.k, 1, ntTail(x)),
+    ...ntFinish(x),
+  ];
   const code: Code = [
-    op.get(T.lda),
-    op.i32(4),
-    op.i32Mul,
-    op.set(lda4 as number),
-    op.get(T.ldb),
-    op.i32(4),
-    op.i32Mul,
-    op.set(ldb4 as number),
-    op.get(T.ldc),
-    op.i32(4),
-    op.i32Mul,
-    op.set(ldc4 as number),
-    op.get(T.ldm),
-    op.i32(4),
-    op.i32Mul,
-    op.set(ldm4 as number),
+    ...times4(T.lda, lda4),
+    ...times4(T.ldb, ldb4),
+    ...times4(T.ldc, ldc4),
+    ...times4(T.ldm, ldm4),
     op.get(T.k),
     op.i32(-4),
     op.i32And,
-    op.set(k4 as number),
+    op.set(k4),
     op.get(T.r0),
-    op.set(i as number),
+    op.set(i),
+    ...overTiles(T, { i, j }, rows, cols, tile),
   ];
+  return { name: `nt${rows}x${cols}`, params: NT_PARAMS, locals: L.types, body: code };
+}
+
+/** Each row's pointer into A and B, and zero accumulators. */
+function ntSetup(x: NtTile): Code {
   const setup: Code = [];
-  for (let r = 0; r < rows; r++) {
-    // prettier-ignore
-    setup.push(op.get(T.a), op.get(i as number), op.i32(r), op.i32Add, op.get(lda4 as number), op.i32Mul, op.i32Add, op.set(pa + r));
-  }
-  for (let c = 0; c < cols; c++) {
-    // prettier-ignore
-    setup.push(op.get(T.b), op.get(j as number), op.i32(c), op.i32Add, op.get(ldb4 as number), op.i32Mul, op.i32Add, op.set(pb + c));
-  }
-  for (let q = 0; q < rows * cols; q++) setup.push(op.v128Zero, op.set(acc + q));
+  for (let r = 0; r < x.rows; r++) setup.push(...rowAddress(T.a, x.i, r, x.lda4), op.set(x.pa + r));
+  for (let c = 0; c < x.cols; c++) setup.push(...rowAddress(T.b, x.j, c, x.ldb4), op.set(x.pb + c));
+  for (let q = 0; q < x.rows * x.cols; q++) setup.push(op.v128Zero, op.set(x.accAt(0, 0) + q));
+  return setup;
+}
+
+/** Four steps of k: each row of A and of B as a vector, multiply-add; advance. */
+function ntInner(x: NtTile): Code {
   const inner: Code = [];
-  for (let r = 0; r < rows; r++) inner.push(op.get(pa + r), op.v128Load, op.set(av + r));
-  for (let c = 0; c < cols; c++) {
-    inner.push(op.get(pb + c), op.v128Load, op.set(bv));
-    for (let r = 0; r < rows; r++)
-      inner.push(...madd(fma, accAt(r, c), [op.get(av + r)], [op.get(bv)]));
+  for (let r = 0; r < x.rows; r++) inner.push(op.get(x.pa + r), op.v128Load, op.set(x.av + r));
+  for (let c = 0; c < x.cols; c++) {
+    inner.push(op.get(x.pb + c), op.v128Load, op.set(x.bv));
+    for (let r = 0; r < x.rows; r++)
+      inner.push(...madd(x.fma, x.accAt(r, c), [op.get(x.av + r)], [op.get(x.bv)]));
   }
-  for (let r = 0; r < rows; r++) inner.push(op.get(pa + r), op.i32(16), op.i32Add, op.set(pa + r));
-  for (let c = 0; c < cols; c++) inner.push(op.get(pb + c), op.i32(16), op.i32Add, op.set(pb + c));
+  for (let r = 0; r < x.rows; r++)
+    inner.push(op.get(x.pa + r), op.i32(16), op.i32Add, op.set(x.pa + r));
+  for (let c = 0; c < x.cols; c++)
+    inner.push(op.get(x.pb + c), op.i32(16), op.i32Add, op.set(x.pb + c));
+  return inner;
+}
+
+/** Each accumulator's four lanes summed: a row's results as one vector (or lane 0). */
+function ntReduce(x: NtTile): Code {
+  const { tmp } = x;
   const reduce: Code = [];
-  for (let r = 0; r < rows; r++) {
-    if (cols === 4) {
-      const [a0, a1, a2, a3] = [0, 1, 2, 3].map((c) => accAt(r, c)) as [
+  for (let r = 0; r < x.rows; r++) {
+    if (x.cols === 4) {
+      const [a0, a1, a2, a3] = [0, 1, 2, 3].map((c) => x.accAt(r, c)) as [
         number,
         number,
         number,
@@ -277,96 +377,55 @@ function ntTile(rows: number, cols: 4 | 1, fma: boolean): WasmFunction {
       reduce.push(
         op.get(a0), op.get(a1), op.f32x4Shuffle([0, 4, 1, 5]), op.get(a0), op.get(a1), op.f32x4Shuffle([2, 6, 3, 7]), op.f32x4Add, op.set(tmp),
         op.get(a2), op.get(a3), op.f32x4Shuffle([0, 4, 1, 5]), op.get(a2), op.get(a3), op.f32x4Shuffle([2, 6, 3, 7]), op.f32x4Add, op.set(tmp + 1),
-        op.get(tmp), op.get(tmp + 1), op.f32x4Shuffle([0, 1, 4, 5]), op.get(tmp), op.get(tmp + 1), op.f32x4Shuffle([2, 3, 6, 7]), op.f32x4Add, op.set(res + r),
+        op.get(tmp), op.get(tmp + 1), op.f32x4Shuffle([0, 1, 4, 5]), op.get(tmp), op.get(tmp + 1), op.f32x4Shuffle([2, 3, 6, 7]), op.f32x4Add, op.set(x.res + r),
       );
     } else {
-      const a0 = accAt(r, 0);
+      const a0 = x.accAt(r, 0);
       // prettier-ignore
       reduce.push(
         op.get(a0), op.get(a0), op.get(a0), op.f32x4Shuffle([2, 3, 0, 1]), op.f32x4Add, op.set(tmp),
-        op.get(tmp), op.get(tmp), op.get(tmp), op.f32x4Shuffle([1, 0, 3, 2]), op.f32x4Add, op.set(res + r),
+        op.get(tmp), op.get(tmp), op.get(tmp), op.f32x4Shuffle([1, 0, 3, 2]), op.f32x4Add, op.set(x.res + r),
       );
     }
   }
-  // The k % 4 remainder: B's k-th column of the tile as a vector, times each row's a[k].
+  return reduce;
+}
+
+/** The k % 4 remainder: B's k-th column of the tile as a vector, times each row's a[k]. */
+function ntTail(x: NtTile): Code {
+  const { pb, bv } = x;
   const tail: Code = [];
-  if (cols === 4) {
+  if (x.cols === 4) {
     // prettier-ignore
     tail.push(op.get(pb), op.v128Load32Splat, ...[1, 2, 3].flatMap((c) => [op.get(pb + c), op.f32Load, op.f32x4ReplaceLane(c)]), op.set(bv));
   } else {
     tail.push(op.get(pb), op.v128Load32Splat, op.set(bv));
   }
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < x.rows; r++) {
     // prettier-ignore
-    tail.push(op.get(res + r), op.get(pa + r), op.v128Load32Splat, op.get(bv), op.f32x4Mul, op.f32x4Add, op.set(res + r));
-    tail.push(op.get(pa + r), op.i32(4), op.i32Add, op.set(pa + r));
+    tail.push(op.get(x.res + r), op.get(x.pa + r), op.v128Load32Splat, op.get(bv), op.f32x4Mul, op.f32x4Add, op.set(x.res + r));
+    tail.push(op.get(x.pa + r), op.i32(4), op.i32Add, op.set(x.pa + r));
   }
-  for (let c = 0; c < cols; c++) tail.push(op.get(pb + c), op.i32(4), op.i32Add, op.set(pb + c));
+  for (let c = 0; c < x.cols; c++) tail.push(op.get(pb + c), op.i32(4), op.i32Add, op.set(pb + c));
+  return tail;
+}
+
+/** Each row's results masked by M > 0 (when there is a mask), into C. */
+function ntFinish(x: NtTile): Code {
   const finish: Code = [];
-  for (let r = 0; r < rows; r++) {
-    const maskAddr: Code = [
-      op.get(T.mask),
-      op.get(i as number),
-      op.i32(r),
-      op.i32Add,
-      op.get(ldm4 as number),
-      op.i32Mul,
-      op.i32Add,
-      op.get(j as number),
-      op.i32(4),
-      op.i32Mul,
-      op.i32Add,
-    ];
-    const outAddr: Code = [
-      op.get(T.c),
-      op.get(i as number),
-      op.i32(r),
-      op.i32Add,
-      op.get(ldc4 as number),
-      op.i32Mul,
-      op.i32Add,
-      op.get(j as number),
-      op.i32(4),
-      op.i32Mul,
-      op.i32Add,
-    ];
-    if (cols === 4) {
-      // prettier-ignore
-      finish.push(
-        op.get(T.mask), op.if,
-        op.get(res + r), ...maskAddr, op.v128Load, op.v128Zero, op.f32x4Gt, op.v128And, op.set(res + r),
-        op.end,
-        ...outAddr, op.get(res + r), op.v128Store,
-      );
-    } else {
-      // prettier-ignore
-      finish.push(
-        op.get(T.mask), op.if,
-        op.get(res + r), ...maskAddr, op.v128Load32Splat, op.v128Zero, op.f32x4Gt, op.v128And, op.set(res + r),
-        op.end,
-        ...outAddr, op.get(res + r), op.f32x4ExtractLane(0), op.f32Store,
-      );
-    }
+  for (let r = 0; r < x.rows; r++) {
+    const res = x.res + r;
+    const maskAddr = [...rowAddress(T.mask, x.i, r, x.ldm4), ...plusColumn(x.j)];
+    const outAddr = [...rowAddress(T.c, x.i, r, x.ldc4), ...plusColumn(x.j)];
+    // prettier-ignore
+    finish.push(
+      op.get(T.mask), op.if,
+      op.get(res), ...maskAddr, x.cols === 4 ? op.v128Load : op.v128Load32Splat, op.v128Zero, op.f32x4Gt, op.v128And, op.set(res),
+      op.end,
+      ...outAddr, op.get(res), ...(x.cols === 4 ? [op.v128Store] : [op.f32x4ExtractLane(0), op.f32Store]),
+    );
   }
-  const tile: Code = [
-    ...setup,
-    op.i32(0),
-    op.set(kk as number),
-    ...loop(kk as number, k4 as number, 4, inner),
-    ...reduce,
-    ...loop(kk as number, T.k, 1, tail),
-    ...finish,
-  ];
-  code.push(
-    op.get(T.c0),
-    op.set(j as number),
-    ...loop(j as number, T.c1, cols, [
-      op.get(T.r0),
-      op.set(i as number),
-      ...loop(i as number, T.r1, rows, tile),
-    ]),
-  );
-  return { name: `nt${rows}x${cols}`, params: NT_PARAMS, locals: L.types, body: code };
+  return finish;
 }
 
 /** The shapes of the main tiles (chosen by benchmark on x64, see docs/benchmarks.md). */
