@@ -205,8 +205,22 @@ export function checkOptions<S extends OptionSpec>(
   return out as Checked<S>;
 }
 
-/** The known key nearest to `key` by edit distance, when it is near enough to be a typo. */
+/**
+ * The known key the user probably meant: one that `key` is the start of (`batch` for
+ * `batchSize`) or that starts `key` (`epochs` for `epochsCount`), else the nearest by edit
+ * distance when it is near enough to be a typo.
+ */
 export function closest(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const byPrefix = known
+    .filter((k) => {
+      const kl = k.toLowerCase();
+      return (
+        Math.min(kl.length, lower.length) >= 2 && (kl.startsWith(lower) || lower.startsWith(kl))
+      );
+    })
+    .sort((a, b) => Math.abs(a.length - key.length) - Math.abs(b.length - key.length));
+  if (byPrefix[0] !== undefined) return byPrefix[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {

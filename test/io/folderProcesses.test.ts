@@ -74,7 +74,6 @@ describe('one model folder, several processes', () => {
   it('a writer killed mid-save, again and again: the folder always loads, and the next save cleans up', async () => {
     const dir = join(root, 'killed');
     await valuedModelIn(dir, 1, 24_000);
-    let sawLeftovers = false;
     for (let round = 0; round < 8; round++) {
       const w = start(['loop', dir, String(round + 2)]);
       // Let it save at least once, then kill it at a random moment of a later save.
@@ -82,13 +81,13 @@ describe('one model folder, several processes', () => {
       await new Promise((r) => setTimeout(r, Math.random() * 120));
       w.child.kill('SIGKILL');
       await w.done;
-      sawLeftovers ||= readdirSync(dir).some((f) => f.startsWith('.'));
       const model = await loadModel(dir);
       const values = new Set(model.getWeights().flatMap((t) => Array.from(t.dataSync())));
       model.dispose();
       expect(values.size).toBe(1);
     }
-    // The next save takes over the dead writer's lock and removes its leftovers.
+    // The next save takes over a dead writer's lock and removes its leftovers (whether a kill
+    // left any is up to timing; modelFolder.test.ts makes them on purpose).
     await valuedModelIn(dir, 99, 24_000);
     const files = readdirSync(dir).sort();
     expect(files.filter((f) => f.startsWith('.'))).toEqual([]);
@@ -96,6 +95,5 @@ describe('one model folder, several processes', () => {
     const model = await loadModel(dir);
     expect(model.getWeights()[0]!.dataSync()[0]).toBe(99);
     model.dispose();
-    expect(typeof sawLeftovers).toBe('boolean');
   }, 180_000);
 });
