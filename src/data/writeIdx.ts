@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate';
 import { show, typeError, rangeError } from '../core/errors';
 import type { NdArray, TypedArray } from '../core/types';
-import { IDX_SIZE, IDX_TYPE_CODE, dtypeOf } from './idxFormat';
+import { IDX_SIZE, IDX_TYPE_CODE, dtypeOf, type IdxDtype } from './idxFormat';
 import { boolean, checkOptions } from '../core/validate';
 
 /**
@@ -22,7 +22,7 @@ export interface WriteIdxOptions {
  * @param array - the values and their shape (1 to 255 dimensions)
  * @param options - `gzip: true` to compress the file
  * @returns the file's bytes
- * @throws TypeError when `data` is not one of the six typed arrays
+ * @throws TypeError when `data` is not one of the six typed arrays, or `shape` not an array
  * @throws RangeError when the shape is empty, has more than 255 dimensions, a dimension that is
  *   not an integer in [0, 2^32), or does not match the data's length
  *
@@ -37,71 +37,73 @@ export interface WriteIdxOptions {
  * ```
  */
 export function writeIdx(array: NdArray, options: WriteIdxOptions = {}): Uint8Array {
-  const { gzip } = checkOptions('writeIdx', options, { gzip: boolean });
+  const { gzip } = checkOptions(FN, options, { gzip: boolean });
+  const { data, shape } = checkArray(array);
+  const out = encode(data, shape);
+  return gzip === true ? gzipSync(out) : out;
+}
+
+const FN = 'writeIdx';
+const TYPED_ARRAYS =
+  'a Uint8Array, Int8Array, Int16Array, Int32Array, Float32Array or Float64Array';
+
+/** The array's data and shape, checked against each other and the format's bounds. */
+function checkArray(array: unknown): { data: TypedArray; shape: number[] } {
   if (typeof array !== 'object' || array === null) {
-    throw typeError('writeIdx', `array is ${show(array)}; expected an NdArray ({ data, shape })`);
+    throw typeError(FN, `array is ${show(array)}; expected an NdArray ({ data, shape })`);
   }
-  const { data, shape } = array;
+  const { data, shape } = array as { data: unknown; shape: unknown };
   if (!isIdxTypedArray(data)) {
-    throw typeError(
-      'writeIdx',
-      `data must be a Uint8Array, Int8Array, Int16Array, Int32Array, Float32Array or ` +
-        `Float64Array, got ${show(data)}`,
-    );
+    throw typeError(FN, `array.data is ${show(data)}; expected ${TYPED_ARRAYS}`);
   }
-  if (!Array.isArray(shape) || shape.length < 1 || shape.length > 255) {
+  if (!Array.isArray(shape)) {
+    throw typeError(FN, `array.shape is ${show(shape)}; expected an array of dimensions`);
+  }
+  if (shape.length < 1 || shape.length > 255) {
     throw rangeError(
-      'writeIdx',
-      `shape must have 1 to 255 dimensions, got ${Array.isArray(shape) ? shape.length : show(shape)}`,
+      FN,
+      `array.shape has ${shape.length} dimensions; expected 1 to 255 (the format's limit)`,
     );
   }
   let count = 1;
-  shape.forEach((dim, i) => {
-    if (!Number.isInteger(dim) || dim < 0 || dim > 0xffffffff) {
-      throw rangeError('writeIdx', `shape[${i}] is ${show(dim)}; expected an integer in [0, 2^32)`);
+  shape.forEach((dim: unknown, i) => {
+    if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 0 || dim > 0xffffffff) {
+      throw rangeError(FN, `array.shape[${i}] is ${show(dim)}; expected an integer in [0, 2^32)`);
     }
     count *= dim;
   });
   if (count !== data.length) {
     throw rangeError(
-      'writeIdx',
-      `shape [${shape.join(', ')}] holds ${count} values but data has ${data.length}`,
+      FN,
+      `array.shape [${shape.join(', ')}] holds ${count} values but array.data has ${data.length}`,
     );
   }
+  return { data, shape: shape as number[] };
+}
+
+/** Big-endian writers of one value, by element type. */
+const WRITE: Record<IdxDtype, (view: DataView, at: number, v: number) => void> = {
+  uint8: (view, at, v) => view.setUint8(at, v),
+  int8: (view, at, v) => view.setInt8(at, v),
+  int16: (view, at, v) => view.setInt16(at, v, false),
+  int32: (view, at, v) => view.setInt32(at, v, false),
+  float32: (view, at, v) => view.setFloat32(at, v, false),
+  float64: (view, at, v) => view.setFloat64(at, v, false),
+};
+
+/** The IDX file of checked data: magic, dimensions, values. */
+function encode(data: TypedArray, shape: readonly number[]): Uint8Array {
   const dtype = dtypeOf(data);
-  const code = IDX_TYPE_CODE[dtype];
   const size = IDX_SIZE[dtype];
   const header = 4 + 4 * shape.length;
-  const out = new Uint8Array(header + count * size);
+  const out = new Uint8Array(header + data.length * size);
   const view = new DataView(out.buffer);
-  out[2] = code;
+  out[2] = IDX_TYPE_CODE[dtype];
   out[3] = shape.length;
-  shape.forEach((dim: number, i) => view.setUint32(4 + 4 * i, dim, false));
-  for (let i = 0; i < count; i++) {
-    const at = header + i * size;
-    const v = data[i] as number;
-    switch (dtype) {
-      case 'uint8':
-        view.setUint8(at, v);
-        break;
-      case 'int8':
-        view.setInt8(at, v);
-        break;
-      case 'int16':
-        view.setInt16(at, v, false);
-        break;
-      case 'int32':
-        view.setInt32(at, v, false);
-        break;
-      case 'float32':
-        view.setFloat32(at, v, false);
-        break;
-      case 'float64':
-        view.setFloat64(at, v, false);
-        break;
-    }
-  }
-  return gzip === true ? gzipSync(out) : out;
+  shape.forEach((dim, i) => view.setUint32(4 + 4 * i, dim, false));
+  const write = WRITE[dtype];
+  for (let i = 0; i < data.length; i++) write(view, header + i * size, data[i] as number);
+  return out;
 }
 
 function isIdxTypedArray(data: unknown): data is TypedArray {

@@ -85,6 +85,51 @@ interface DataSet {
   rows: number;
 }
 
+/** Where each block of the engine's memory starts (byte offsets). */
+interface Blocks {
+  params: [number, number];
+  grads: number;
+  slots: [number, number][];
+  acts: number[];
+  delta: [number, number];
+  xb: number;
+  yb: number;
+  ones: number;
+  scalars: number;
+  data: DataSet[];
+}
+
+/**
+ * Allocates the engine's blocks: two parameter blocks (current and previous, for rolling back
+ * a step that diverged), the gradients, two blocks per optimizer slot, each layer's
+ * activations, two delta buffers as wide as the widest layer, one batch of inputs and labels,
+ * a column of ones, the scalars, and the data sets themselves.
+ */
+function layOut(arena: Arena, config: EngineConfig, slotCount: number): Blocks {
+  const { floats } = parameterLayout(config.layers);
+  const widest = Math.max(...config.layers.map((l) => Math.max(l.inputs, l.units)));
+  const input = (config.layers[0] as EngineLayer).inputs;
+  const outputs = (config.layers.at(-1) as EngineLayer).units;
+  const labelWidth = config.loss === 'sparse' ? 1 : outputs;
+  const pair = (n: number): [number, number] => [arena.alloc(n), arena.alloc(n)];
+  return {
+    params: pair(floats),
+    grads: arena.alloc(floats),
+    slots: Array.from({ length: slotCount }, () => pair(floats)),
+    acts: config.layers.map((l) => arena.alloc(config.maxBatch * l.units)),
+    delta: pair(config.maxBatch * widest),
+    xb: arena.alloc(config.maxBatch * input),
+    yb: arena.alloc(config.maxBatch * labelWidth),
+    ones: arena.alloc(config.maxBatch),
+    scalars: arena.alloc(16),
+    data: config.rows.map((rows) => ({
+      x: arena.alloc(rows * input),
+      y: arena.alloc(rows * labelWidth),
+      rows,
+    })),
+  };
+}
+
 export class DenseEngine {
   readonly threads: number;
   private readonly memory: WebAssembly.Memory;
@@ -116,18 +161,7 @@ export class DenseEngine {
   private constructor(
     private readonly config: EngineConfig,
     compiled: { memory: WebAssembly.Memory; exports: WebAssembly.Exports },
-    arena: {
-      params: [number, number];
-      grads: number;
-      slots: [number, number][];
-      acts: number[];
-      delta: [number, number];
-      xb: number;
-      yb: number;
-      ones: number;
-      scalars: number;
-      data: DataSet[];
-    },
+    arena: Blocks,
     private readonly pool: ThreadPool | undefined,
   ) {
     this.memory = compiled.memory;
@@ -162,39 +196,13 @@ export class DenseEngine {
    */
   static async create(config: EngineConfig): Promise<{ engine: DenseEngine; threadNote?: string }> {
     const arena = new Arena();
-    const { floats } = parameterLayout(config.layers);
     const plan = updatePlan(config.optimizer);
-    const widest = Math.max(...config.layers.map((l) => Math.max(l.inputs, l.units)));
-    const input = (config.layers[0] as EngineLayer).inputs;
-    const outputs = (config.layers.at(-1) as EngineLayer).units;
-    const labelWidth = config.loss === 'sparse' ? 1 : outputs;
-    const parts = {
-      params: [arena.alloc(floats), arena.alloc(floats)] as [number, number],
-      grads: arena.alloc(floats),
-      slots: plan.slotNames.map(
-        () => [arena.alloc(floats), arena.alloc(floats)] as [number, number],
-      ),
-      acts: config.layers.map((l) => arena.alloc(config.maxBatch * l.units)),
-      delta: [arena.alloc(config.maxBatch * widest), arena.alloc(config.maxBatch * widest)] as [
-        number,
-        number,
-      ],
-      xb: arena.alloc(config.maxBatch * input),
-      yb: arena.alloc(config.maxBatch * labelWidth),
-      ones: arena.alloc(config.maxBatch),
-      scalars: arena.alloc(16),
-      data: config.rows.map((rows) => ({
-        x: arena.alloc(rows * input),
-        y: arena.alloc(rows * labelWidth),
-        rows,
-      })),
-    };
+    const blocks = layOut(arena, config, plan.slotNames.length);
     const commands = arena.alloc(Math.max(0, config.threads - 1) * COMMAND_WORDS);
     const pages = Math.ceil(arena.bytes / 65536);
     let threads = config.threads;
     let threadNote: string | undefined;
-    const canShare = typeof SharedArrayBuffer !== 'undefined';
-    if (threads > 1 && !canShare) {
+    if (threads > 1 && typeof SharedArrayBuffer === 'undefined') {
       threads = 1;
       threadNote = 'SharedArrayBuffer is not available here (a page must be cross-origin isolated)';
     }
@@ -211,19 +219,14 @@ export class DenseEngine {
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
     let pool: ThreadPool | undefined;
     if (threads > 1) {
+      const names = fns.map((f) => f.name);
       try {
-        pool = await ThreadPool.start(
-          threads - 1,
-          module,
-          memory,
-          commands,
-          fns.map((f) => f.name),
-        );
+        pool = await ThreadPool.start(threads - 1, module, memory, commands, names);
       } catch (err) {
         threadNote = `worker threads could not start (${(err as Error).message})`;
       }
     }
-    const engine = new DenseEngine({ ...config, threads }, { memory, exports }, parts, pool);
+    const engine = new DenseEngine({ ...config, threads }, { memory, exports }, blocks, pool);
     return threadNote === undefined ? { engine } : { engine, threadNote };
   }
 
@@ -484,67 +487,55 @@ export class DenseEngine {
   }
 
   private backward(count: number): void {
-    const p = this.params[this.current] as number;
     let dz = 0; // index into delta: delta[dz] holds the current layer's gradient
     for (let l = this.layers.length - 1; l >= 0; l--) {
-      const layer = this.layers[l] as EngineLayer;
-      const at = this.at[l] as LayerAt;
-      const input = l === 0 ? this.xb : (this.acts[l - 1] as number);
-      const below = l === 0 ? undefined : (this.layers[l - 1] as EngineLayer);
       const dZ = this.delta[dz] as number;
       const dPrev = this.delta[1 - dz] as number;
-      const threads = this.threadsFor(count * layer.inputs * layer.units);
-      const cols = this.ranges(layer.units, threads, 8);
-      const rows = this.ranges(layer.inputs, threads, 4);
-      const perThread = cols.map(([c0, c1], t) => {
-        const calls = nnCalls(
-          [input, dZ, this.grads + 4 * at.w, 0, count, 1, layer.inputs, layer.units, layer.units],
-          { r0: 0, r1: layer.inputs, c0, c1 },
-          false,
-        );
-        if (layer.bias) {
-          calls.push(
-            ...nnCalls(
-              [this.ones, dZ, this.grads + 4 * at.b, 0, count, count, 1, layer.units, layer.units],
-              { r0: 0, r1: 1, c0, c1 },
-              false,
-            ),
-          );
-        }
-        if (below !== undefined) {
-          const [i0, i1] = rows[t] as [number, number];
-          const mask = below.activation === 'relu' ? input : 0;
-          calls.push(
-            ...ntCalls(
-              [
-                dZ,
-                p + 4 * at.w,
-                dPrev,
-                mask,
-                layer.units,
-                layer.units,
-                layer.units,
-                layer.inputs,
-                layer.inputs,
-              ],
-              { r0: 0, r1: count, c0: i0, c1: i1 },
-            ),
-          );
-        }
-        return calls;
-      });
-      this.parallel(perThread);
+      this.parallel(this.layerGradientCalls(l, count, dZ, dPrev));
+      const below = l === 0 ? undefined : (this.layers[l - 1] as EngineLayer);
       if (below !== undefined && below.activation !== 'relu' && below.activation !== 'linear') {
-        const n = count * layer.inputs;
+        const n = count * below.units;
+        const input = this.acts[l - 1] as number;
         applyDerivative(
           below.activation,
           this.f32.subarray(dPrev / 4, dPrev / 4 + n),
           this.f32.subarray(input / 4, input / 4 + n),
-          layer.inputs,
+          below.units,
         );
       }
       dz = 1 - dz;
     }
+  }
+
+  /**
+   * Layer l's backward products, split by thread: its kernel's gradient (input^T dZ) and
+   * bias gradient (ones^T dZ) by columns of the kernel, and the gradient below it
+   * (dZ W^T, masked by the ReLU below) by its columns.
+   */
+  private layerGradientCalls(l: number, count: number, dZ: number, dPrev: number): TileCall[][] {
+    const layer = this.layers[l] as EngineLayer;
+    const at = this.at[l] as LayerAt;
+    const p = this.params[this.current] as number;
+    const input = l === 0 ? this.xb : (this.acts[l - 1] as number);
+    const below = l === 0 ? undefined : (this.layers[l - 1] as EngineLayer);
+    const { inputs, units } = layer;
+    const threads = this.threadsFor(count * inputs * units);
+    const rows = this.ranges(inputs, threads, 4);
+    return this.ranges(units, threads, 8).map(([c0, c1], t) => {
+      const w = [input, dZ, this.grads + 4 * at.w, 0, count, 1, inputs, units, units];
+      const calls = nnCalls(w, { r0: 0, r1: inputs, c0, c1 }, false);
+      if (layer.bias) {
+        const b = [this.ones, dZ, this.grads + 4 * at.b, 0, count, count, 1, units, units];
+        calls.push(...nnCalls(b, { r0: 0, r1: 1, c0, c1 }, false));
+      }
+      if (below !== undefined) {
+        const [i0, i1] = rows[t] as [number, number];
+        const mask = below.activation === 'relu' ? input : 0;
+        const d = [dZ, p + 4 * at.w, dPrev, mask, units, units, units, inputs, inputs];
+        calls.push(...ntCalls(d, { r0: 0, r1: count, c0: i0, c1: i1 }));
+      }
+      return calls;
+    });
   }
 
   private update(): void {

@@ -79,22 +79,7 @@ export function elementwiseFunction(spec: ElementwiseSpec): WasmFunction {
     div: [vector ? op.f32x4Div : op.f32Div],
     sqrt: [vector ? op.f32x4Sqrt : op.f32Sqrt],
   });
-  const loop = (limit: number, step: number, body: Code): Code => [
-    op.block,
-    op.loop,
-    op.get(i),
-    op.get(limit),
-    op.i32GeU,
-    op.brIf(1),
-    ...body,
-    op.get(i),
-    op.i32(step),
-    op.i32Add,
-    op.set(i),
-    op.br(0),
-    op.end,
-    op.end,
-  ];
+  const loop = (limit: number, step: number, body: Code): Code => byteLoop(i, limit, step, body);
   return {
     name: spec.name,
     params: inMemory
@@ -120,6 +105,19 @@ export function elementwiseFunction(spec: ElementwiseSpec): WasmFunction {
       ...loop(end, 4, spec.program(lane(false))),
     ],
   };
+}
+
+/** `body` for the byte offset in local `i` from its value up to local `limit`, by `step`. */
+function byteLoop(i: number, limit: number, step: number, body: Code): Code {
+  // prettier-ignore
+  return [
+    op.block, op.loop,
+    op.get(i), op.get(limit), op.i32GeU, op.brIf(1),
+    ...body,
+    op.get(i), op.i32(step), op.i32Add, op.set(i),
+    op.br(0),
+    op.end, op.end,
+  ];
 }
 
 type Fn = (...args: number[]) => void;

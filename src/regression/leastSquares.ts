@@ -124,44 +124,7 @@ export function solveTriangle(
     return col;
   });
 
-  // One-sided Jacobi: rotate column pairs until all are orthogonal.
-  const eps = Number.EPSILON;
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let rotated = false;
-    for (let p = 0; p < k - 1; p++) {
-      for (let q = p + 1; q < k; q++) {
-        const wp = w[p] as Float64Array;
-        const wq = w[q] as Float64Array;
-        let alpha = 0;
-        let beta = 0;
-        let gamma = 0;
-        for (let i = 0; i < k; i++) {
-          const x = wp[i] as number;
-          const y = wq[i] as number;
-          alpha += x * x;
-          beta += y * y;
-          gamma += x * y;
-        }
-        if (gamma === 0 || Math.abs(gamma) <= eps * Math.sqrt(alpha * beta)) continue;
-        rotated = true;
-        const zeta = (beta - alpha) / (2 * gamma);
-        const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = c * t;
-        for (const m of [w, v]) {
-          const mp = m[p] as Float64Array;
-          const mq = m[q] as Float64Array;
-          for (let i = 0; i < k; i++) {
-            const x = mp[i] as number;
-            const y = mq[i] as number;
-            mp[i] = c * x - s * y;
-            mq[i] = s * x + c * y;
-          }
-        }
-      }
-    }
-    if (!rotated) break;
-  }
+  orthogonalize(w, v);
 
   const sigma = w.map((col) => norm2(col, 0));
   const largest = Math.max(0, ...sigma);
@@ -180,6 +143,50 @@ export function solveTriangle(
   });
   const singularValues = Float64Array.from(sigma).sort().reverse();
   return { solution, singularValues, rank };
+}
+
+/** One-sided Jacobi: rotates column pairs of w (and v alike) until all are orthogonal. */
+function orthogonalize(w: Float64Array[], v: Float64Array[]): void {
+  const k = w.length;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < k - 1; p++) {
+      for (let q = p + 1; q < k; q++) rotated = rotatePair(w, v, p, q) || rotated;
+    }
+    if (!rotated) break;
+  }
+}
+
+/** Rotates columns p and q of w and v so that w's two are orthogonal; false if they were. */
+function rotatePair(w: Float64Array[], v: Float64Array[], p: number, q: number): boolean {
+  const wp = w[p] as Float64Array;
+  const wq = w[q] as Float64Array;
+  let alpha = 0;
+  let beta = 0;
+  let gamma = 0;
+  for (let i = 0; i < wp.length; i++) {
+    const x = wp[i] as number;
+    const y = wq[i] as number;
+    alpha += x * x;
+    beta += y * y;
+    gamma += x * y;
+  }
+  if (gamma === 0 || Math.abs(gamma) <= Number.EPSILON * Math.sqrt(alpha * beta)) return false;
+  const zeta = (beta - alpha) / (2 * gamma);
+  const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+  const c = 1 / Math.sqrt(1 + t * t);
+  const s = c * t;
+  for (const m of [w, v]) {
+    const mp = m[p] as Float64Array;
+    const mq = m[q] as Float64Array;
+    for (let i = 0; i < mp.length; i++) {
+      const x = mp[i] as number;
+      const y = mq[i] as number;
+      mp[i] = c * x - s * y;
+      mq[i] = s * x + c * y;
+    }
+  }
+  return true;
 }
 
 /** The Euclidean norm of v[from..], scaled to avoid overflow and underflow. */

@@ -299,6 +299,7 @@ const catalogue: Record<string, Case[]> = {
       /did you mean "gzip"/,
     ],
     ['BigInt64Array data', () => writeIdx({ data: new BigInt64Array(2) as never, shape: [2] }), T],
+    ['shape is a number', () => writeIdx({ data: new Uint8Array(2), shape: 2 as never }), T],
     ['shape does not match data', () => writeIdx({ data: new Uint8Array(2), shape: [3] }), R],
   ],
   loadMnist: [

@@ -266,16 +266,16 @@ describe('readIdx on gzip it cannot trust', () => {
 describe('writeIdx', () => {
   it('rejects data, shapes and mismatches it cannot write', () => {
     expect(() => writeIdx({ data: new Uint16Array(2) as never, shape: [2] })).toThrow(
-      /^writeIdx: data must be a Uint8Array/,
+      /^writeIdx: array.data is Uint16Array; expected a Uint8Array, /,
     );
     expect(() => writeIdx({ data: new Uint8Array(2), shape: [] })).toThrow(
-      /^writeIdx: shape must have 1 to 255 dimensions, got 0/,
+      /^writeIdx: array.shape has 0 dimensions; expected 1 to 255/,
     );
     expect(() => writeIdx({ data: new Uint8Array(2), shape: [3] })).toThrow(
-      /^writeIdx: shape \[3\] holds 3 values but data has 2/,
+      /^writeIdx: array.shape \[3\] holds 3 values but array.data has 2/,
     );
     expect(() => writeIdx({ data: new Uint8Array(2), shape: [-2] })).toThrow(
-      /^writeIdx: shape\[0\] is -2/,
+      /^writeIdx: array.shape\[0\] is -2/,
     );
     expect(() =>
       writeIdx({ data: new Uint8Array(2), shape: [2] }, { gzip: 'yes' as never }),
