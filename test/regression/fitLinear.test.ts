@@ -102,6 +102,22 @@ describe('fitLinear: the JavaScript arithmetic matches the tfjs optimizers', () 
 });
 
 describe('fitLinear: errors', () => {
+  it("passes on a custom optimizer's error and leaves no tensor behind", async () => {
+    class Failing extends tf.SGDOptimizer {
+      steps = 0;
+      override applyGradients(grads: tf.NamedTensorMap | tf.NamedTensor[]): void {
+        if (++this.steps === 3) throw new Error('out of ideas');
+        super.applyGradients(grads);
+      }
+    }
+    const optimizer = new Failing(0.01);
+    const before = tf.memory().numTensors;
+    await expect(fitLinear(x, y, { optimizer, epochs: 10 })).rejects.toThrow('out of ideas');
+    expect(optimizer.steps).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
+    optimizer.dispose();
+  });
+
   it('stops on divergence, naming the epoch and suggesting a smaller rate', async () => {
     const err = await fitLinear(x, y, { learningRate: 0.5, epochs: 1000, seed: 1 }).catch(
       (e: unknown) => e,
