@@ -105,7 +105,7 @@ describe('fitLinear: errors', () => {
   it("passes on a custom optimizer's error and leaves no tensor behind", async () => {
     class Failing extends tf.SGDOptimizer {
       steps = 0;
-      override applyGradients(grads: tf.NamedTensorMap | tf.NamedTensor[]): void {
+      override applyGradients(grads: Parameters<tf.SGDOptimizer['applyGradients']>[0]): void {
         if (++this.steps === 3) throw new Error('out of ideas');
         super.applyGradients(grads);
       }
