@@ -44,3 +44,14 @@ function countTensors(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + countTensors(v), 0);
   return 0;
 }
+
+/**
+ * A metric value in a Keras progress line: four decimals, or Keras' `%.4e` for values of 1e-3
+ * or less (an accuracy of 0 on a small batch prints `0.0000e+00`).
+ */
+export const KERAS_VALUE = String.raw`\d+\.\d{4}(?:e[+-]\d{2})?`;
+
+/** A RegExp from a pattern in which `V` stands for a {@link KERAS_VALUE}. */
+export function kerasLine(pattern: string): RegExp {
+  return new RegExp(pattern.replaceAll('V', KERAS_VALUE));
+}
