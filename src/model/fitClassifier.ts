@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { yieldToEventLoop } from '../core/env';
 import { rangeError, show, typeError } from '../core/errors';
+import { divergenceHint } from '../optim/divergenceHint';
 import { NonFiniteLossError } from '../core/NonFiniteLossError';
 import { createRng } from '../core/random';
 import {
@@ -390,7 +391,7 @@ async function diverged(
     batch,
     Number.isFinite(loss) ? NaN : loss,
     trimmed(loop.history),
-    `try a smaller learning rate, and check the inputs for values far outside [0, 1]; the model holds ${restored}`,
+    `${divergenceHint(loop.model.optimizer) ?? 'try a smaller learning rate, and check the inputs for values far outside [0, 1]'}; the model holds ${restored}`,
   );
 }
 

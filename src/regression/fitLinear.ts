@@ -20,6 +20,7 @@ import {
   resolveOptimizerOption,
   type OptimizerName,
 } from '../optim/createOptimizer';
+import { divergenceHint } from '../optim/divergenceHint';
 import { ScalarOptimizer } from '../optim/ScalarOptimizer';
 import { readXYAsync } from './linearInputs';
 
@@ -237,14 +238,21 @@ function glorotUniformSlope(seed: number | undefined): number {
   return -limit + 2 * limit * createRng(seed)();
 }
 
-function diverged(fn: string, epoch: number, loss: number, history: number[]): NonFiniteLossError {
+function diverged(
+  fn: string,
+  epoch: number,
+  loss: number,
+  history: number[],
+  optimizer?: tf.Optimizer,
+): NonFiniteLossError {
   return new NonFiniteLossError(
     fn,
     epoch,
     undefined,
     loss,
     { loss: history },
-    'the steps are too large for this data: try a smaller learningRate (or scale x and y)',
+    divergenceHint(optimizer) ??
+      'the steps are too large for this data: try a smaller learningRate (or scale x and y)',
   );
 }
 
@@ -316,7 +324,7 @@ async function fitInTfjs(
     tf.dispose([stacked, ...pending]);
     pending = [];
     for (const v of values) {
-      if (!Number.isFinite(v)) throw diverged(fn, losses.length + 1, v, losses);
+      if (!Number.isFinite(v)) throw diverged(fn, losses.length + 1, v, losses, optimizer);
       losses.push(v);
     }
   };

@@ -9,6 +9,7 @@ import {
   fitClassifier,
   flattenImages,
   loadMnist,
+  NonFiniteLossError,
   normalize,
   predictClasses,
   toCategorical,
@@ -621,6 +622,36 @@ describe('fitClassifier checks', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  it("names tfjs' centered RMSprop when it turns a zero gradient into NaN", async () => {
+    const before = tf.memory().numTensors;
+    const optimizer = tf.train.rmsprop(0.001, 0.9, 0, 1e-7, true);
+    const model = buildDenseClassifier({
+      inputSize: 4,
+      hiddenUnits: [5],
+      numClasses: 3,
+      optimizer,
+    });
+    // A column of zeros: its kernel row's gradient is 0, which this optimizer makes NaN.
+    const xs = tf.tidy(() =>
+      tf.concat([tf.zeros([16, 1]), tf.randomUniform([16, 3], 0, 1, 'float32', 3)], 1),
+    );
+    const ys = toCategorical(
+      Array.from({ length: 16 }, (_, i) => i % 3),
+      3,
+    );
+    const err = await fitClassifier(model, { x: xs, y: ys }, { epochs: 2, verbose: 0 }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    expect((err as Error).message).toMatch(
+      /centered RMSprop takes the square root of ms - mg\^2 - epsilon .*use centered: false; the model holds the weights/,
+    );
+    tf.dispose([xs, ys]);
+    model.dispose();
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 
   it('calls callbacks in order, honours stopTraining, sees weights a callback sets, prints nothing at verbose 0', async () => {
     const run = async (engine: 'auto' | 'tfjs') => {

@@ -102,6 +102,19 @@ describe('fitLinear: the JavaScript arithmetic matches the tfjs optimizers', () 
 });
 
 describe('fitLinear: errors', () => {
+  it("names tfjs' centered RMSprop when it turns a zero gradient into NaN", async () => {
+    const optimizer = tf.train.rmsprop(0.01, 0.9, 0, 1e-7, true);
+    const before = tf.memory().numTensors;
+    // x all 0: the slope's gradient is 0 at every step.
+    const err = await fitLinear([0, 0, 0], [1, 2, 3], { optimizer, epochs: 5 }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as Error).constructor.name).toBe('NonFiniteLossError');
+    expect((err as Error).message).toMatch(/centered RMSprop .* use centered: false$/);
+    optimizer.dispose(); // and with it the slots it made
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("passes on a custom optimizer's error and leaves no tensor behind", async () => {
     class Failing extends tf.SGDOptimizer {
       steps = 0;
