@@ -51,13 +51,7 @@ export async function modelFromArtifacts(
   } catch (err) {
     model.optimizer?.dispose();
     model.dispose();
-    throw new ModelFileError(
-      FN,
-      'invalid',
-      name,
-      `could not be loaded as a layers model: ${(err as Error).message}`,
-      { cause: err },
-    );
+    throw notALayersModel(name, err);
   } finally {
     tf.dispose(decoded);
   }
@@ -80,14 +74,13 @@ async function build(artifacts: tf.io.ModelArtifacts, name: string): Promise<tfl
     for (const [v, variable] of Object.entries(tf.engine().registeredVariables)) {
       if (!before.has(v) && layers.some((l) => v.startsWith(`${l}/`))) variable.dispose();
     }
-    throw new ModelFileError(
-      FN,
-      'invalid',
-      name,
-      `could not be loaded as a layers model: ${(err as Error).message}`,
-      { cause: err },
-    );
+    throw notALayersModel(name, err);
   }
+}
+
+function notALayersModel(name: string, err: unknown): ModelFileError {
+  const message = `could not be loaded as a layers model: ${(err as Error).message}`;
+  return new ModelFileError(FN, 'invalid', name, message, { cause: err });
 }
 
 /** The names of the layers a topology declares (nested models included). */

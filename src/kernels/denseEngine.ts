@@ -13,7 +13,12 @@ import { elementwiseFunction } from './elementwise';
 import { COMMAND_WORDS, ThreadPool } from './engineThreads';
 import { updatePlan, type EngineOptimizer, type UpdatePlan } from './engineUpdates';
 import { encodeModule } from './wasmCode';
-import { applyActivation, applyDerivative, type EngineActivation } from './engineActivations';
+import {
+  applyActivation,
+  applyDerivative,
+  softmaxRow,
+  type EngineActivation,
+} from './engineActivations';
 
 /** One Dense layer as the engine runs it. */
 export interface EngineLayer {
@@ -591,20 +596,10 @@ function crossEntropyLoss(
   const scale = 1 / count;
   for (let b = 0; b < count; b++) {
     const row = b * units;
-    let max = -Infinity;
-    for (let c = 0; c < units; c++) max = Math.max(max, out[row + c] as number);
-    let sum = 0;
-    for (let c = 0; c < units; c++) {
-      const e = Math.exp((out[row + c] as number) - max);
-      out[row + c] = e;
-      sum += e;
-    }
+    softmaxRow(out, row, units);
     let best = 0;
-    for (let c = 0; c < units; c++) {
-      const p = (out[row + c] as number) / sum;
-      out[row + c] = p;
-      if (p > (out[row + best] as number)) best = c;
-    }
+    for (let c = 1; c < units; c++)
+      if ((out[row + c] as number) > (out[row + best] as number)) best = c;
     const label = sparse ? (labels[b] as number) : oneHotIndex(labels, row, units);
     const pl = Math.min(Math.max(out[row + label] as number, EPSILON), 1 - EPSILON);
     lossSum -= Math.log(Number.isNaN(out[row + label]) ? NaN : pl);

@@ -61,7 +61,8 @@ export function applyActivation(kind: EngineActivation, v: Float32Array, units: 
   }
 }
 
-function softmaxRow(v: Float32Array, row: number, units: number): void {
+/** Softmax of v[row .. row + units), in place, shifted by the row's maximum. */
+export function softmaxRow(v: Float32Array, row: number, units: number): void {
   let max = -Infinity;
   for (let c = 0; c < units; c++) max = Math.max(max, v[row + c] as number);
   let sum = 0;

@@ -6,9 +6,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDenseClassifier, loadModel, saveModel } from '../../src';
+import { loadModel, saveModel } from '../../src';
+import { valuedModel } from './fixtures/valuedModel';
 
 const worker = fileURLToPath(new URL('./fixtures/folderWorker.ts', import.meta.url));
 let root: string;
@@ -38,13 +38,7 @@ function start(args: string[]): { child: ChildProcess; done: Promise<string> } {
 const lastJson = <T>(out: string): T => JSON.parse(out.trim().split('\n').at(-1)!) as T;
 
 async function valuedModelIn(dir: string, value: number, hidden = 32): Promise<void> {
-  const model = buildDenseClassifier({
-    inputSize: 64,
-    hiddenUnits: [hidden],
-    numClasses: 4,
-    seed: 1,
-  });
-  model.setWeights(model.getWeights().map((w) => tf.fill(w.shape, value)));
+  const model = valuedModel(value, { hidden });
   await saveModel(model, dir, { overwrite: true });
   model.dispose();
 }

@@ -17,9 +17,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDenseClassifier, loadModel, ModelFileError, saveModel } from '../../src';
+import { loadModel, ModelFileError, saveModel } from '../../src';
 import { saveFolder, type Fs, type FolderEnv } from '../../src/io/modelFolder';
 import { folderEnv } from '../../src/platform/node';
+import { valuedModel } from './fixtures/valuedModel';
 
 let root: string;
 beforeAll(() => {
@@ -30,12 +31,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let count = 0;
 const fresh = (name: string): string => join(root, `${name}-${count++}`);
 
-/** A small model whose every weight is `value`, so a load shows which save it came from. */
-function valued(value: number): tfl.LayersModel {
-  const model = buildDenseClassifier({ inputSize: 4, hiddenUnits: [6], numClasses: 3, seed: 1 });
-  model.setWeights(model.getWeights().map((w) => tf.fill(w.shape, value)));
-  return model;
-}
+const valued = (value: number): tfl.LayersModel =>
+  valuedModel(value, { inputSize: 4, hidden: 6, numClasses: 3 });
 
 async function loadedValue(dir: string): Promise<number> {
   const model = await loadModel(dir);
