@@ -12,7 +12,7 @@
  *
  * Checks run before anything is allocated or changed. Internal.
  */
-import { rangeError, show, typeError } from './errors';
+import { describeData, rangeError, show, typeError } from './errors';
 
 /** Checks one value found at `path` in a call of `fn`; returns it, typed. */
 export type Check<T> = (fn: string, path: string, value: unknown) => T;
@@ -126,10 +126,10 @@ export function withMethods<T>(what: string, ...methods: string[]): Check<T> {
 
 /** An array whose items all pass `item`, of a length within `length`. */
 export function arrayOf<T>(item: Check<T>, length: Bounds = {}, noun = 'an array'): Check<T[]> {
-  const expected = describeBounds(`${noun} of length`, length).replace(
-    'of length >= 1',
-    '(non-empty)',
-  );
+  const bounded = length.min !== undefined || length.max !== undefined;
+  const expected = bounded
+    ? describeBounds(`${noun} of length`, length).replace('of length >= 1', '(non-empty)')
+    : noun;
   return (fn, path, value) => {
     if (!Array.isArray(value)) return fail('type', fn, path, value, expected);
     if (!inBounds(value.length, length)) return fail('range', fn, path, value, expected);
@@ -158,19 +158,31 @@ export type OptionSpec = Record<string, Check<unknown>>;
 export type Checked<S extends OptionSpec> = { [K in keyof S]?: ReturnType<S[K]> };
 
 /**
+ * What to say about option names that other libraries use and denselab does not (Keras'
+ * `metrics`, `lr`, ...): the key, and the sentence that says what to do instead.
+ */
+export type OptionHints = Readonly<Record<string, string>>;
+
+/**
  * Checks an options object against `spec`: `undefined` and `null` are no options; anything
- * other than a plain object (an array, a number, a string) is a TypeError; an unknown key is a
- * TypeError that suggests the closest known key (Keras raises on unknown keyword arguments
- * too); each given key passes its check. Keys whose value is `undefined` count as absent.
+ * other than a plain object (an array, a number, a string, a tensor) is a TypeError that says
+ * what it is; an unknown key is a TypeError that says what to do instead (from `hints`) or
+ * suggests the closest known key (Keras raises on unknown keyword arguments too); each given
+ * key passes its check. Keys whose value is `undefined` count as absent.
  */
 export function checkOptions<S extends OptionSpec>(
   fn: string,
   options: unknown,
   spec: S,
   path = 'options',
+  hints: OptionHints = {},
 ): Checked<S> {
   if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) {
+  if (
+    typeof options !== 'object' ||
+    Array.isArray(options) ||
+    describeData(options) !== undefined
+  ) {
     return fail(
       'type',
       fn,
@@ -180,22 +192,12 @@ export function checkOptions<S extends OptionSpec>(
     );
   }
   const known = Object.keys(spec);
-  const out: Record<string, unknown> = {};
   for (const key of Object.keys(options)) {
     if (!Object.prototype.hasOwnProperty.call(spec, key)) {
-      const close = closest(key, known);
-      const what =
-        path === 'options'
-          ? `unknown option ${JSON.stringify(key)}`
-          : `${path} has an unknown key ${JSON.stringify(key)}`;
-      throw typeError(
-        fn,
-        what +
-          (close === undefined ? '' : `; did you mean ${JSON.stringify(close)}?`) +
-          ` Known: ${known.join(', ')}`,
-      );
+      throw typeError(fn, unknownKeyMessage(key, known, path, hints));
     }
   }
+  const out: Record<string, unknown> = {};
   for (const key of known) {
     const value = (options as Record<string, unknown>)[key];
     if (value === undefined) continue;
@@ -203,6 +205,30 @@ export function checkOptions<S extends OptionSpec>(
     out[key] = (spec[key] as Check<unknown>)(fn, name, value);
   }
   return out as Checked<S>;
+}
+
+/**
+ * `unknown option "lr": use learningRate. Known options: ...` or
+ * `unknown option "epoch"; did you mean "epochs"? Known options: ...`: one sentence about the
+ * key, then the list.
+ */
+function unknownKeyMessage(
+  key: string,
+  known: readonly string[],
+  path: string,
+  hints: OptionHints,
+): string {
+  const what =
+    path === 'options'
+      ? `unknown option ${JSON.stringify(key)}`
+      : `${path} has an unknown key ${JSON.stringify(key)}`;
+  const list = `Known ${path === 'options' ? 'options' : 'keys'}: ${known.join(', ')}.`;
+  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const hintKey = [key, camel].find((k) => Object.prototype.hasOwnProperty.call(hints, k));
+  if (hintKey !== undefined) return `${what}: ${hints[hintKey]}. ${list}`;
+  const close = known.includes(camel) ? camel : closest(key, known);
+  if (close === undefined) return `${what}. ${list}`;
+  return `${what}; did you mean ${JSON.stringify(close)}? ${list}`;
 }
 
 /**
@@ -259,8 +285,8 @@ function editDistance(a: string, b: string): number {
 }
 
 /** A nested options object, checked key by key as {@link checkOptions} checks the outer one. */
-export function nested<S extends OptionSpec>(spec: S): Check<Checked<S>> {
-  return (fn, path, value) => checkOptions(fn, value, spec, path);
+export function nested<S extends OptionSpec>(spec: S, hints: OptionHints = {}): Check<Checked<S>> {
+  return (fn, path, value) => checkOptions(fn, value, spec, path, hints);
 }
 
 /**

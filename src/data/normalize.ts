@@ -49,7 +49,18 @@ export interface NormalizeOptions {
  */
 export function normalize(x: NumericInput, options: NormalizeOptions = {}): tf.Tensor {
   const fn = 'normalize';
-  const { max } = checkOptions(fn, options, { max: finite({ min: 0, exclusiveMin: true }) });
+  const { max } = checkOptions(
+    fn,
+    options,
+    { max: finite({ min: 0, exclusiveMin: true }) },
+    'options',
+    {
+      axis: "normalize divides by the maximum (or max), not Keras' utils.normalize (an L2 norm along an axis)",
+      order:
+        "normalize divides by the maximum (or max), not Keras' utils.normalize (an L2 norm along an axis)",
+      scale: 'use max: the value that becomes 1',
+    },
+  );
   if (isTensor(x)) return normalizeTensor(x, max);
   const { values, shape } = readValues(fn, x, 'x');
   const scale = checkValues(values, max);

@@ -57,6 +57,20 @@ export interface DenseClassifierOptions {
   seed?: number;
 }
 
+/** What buildDenseClassifier says to Keras' and tfjs' layer and compile arguments. */
+const BUILD_HINTS = {
+  units: 'use hiddenUnits: [512, 512], one size per hidden layer',
+  layers: 'use hiddenUnits: [512, 512], one size per hidden layer',
+  inputShape: 'use inputSize: 784 (the model takes rows of that many values)',
+  inputDim: 'use inputSize: 784 (the model takes rows of that many values)',
+  loss: 'the model is compiled with categorical cross-entropy; compile a tfjs-layers model of your own for another loss',
+  metrics: 'the model is compiled with the accuracy metric, which fitClassifier reports',
+  lr: 'use learningRate',
+  classes: 'use numClasses',
+  outputUnits: 'use numClasses',
+  kernelInitializer: "the kernels start as Keras' glorotUniform, seeded by seed",
+} as const;
+
 /**
  * Builds and compiles a dense classifier (by default the classic MNIST network) with Keras' defaults:
  * `Dense(512, relu, input 784) -> Dense(512, relu) -> Dense(10, softmax)`, 669,706 parameters,
@@ -86,15 +100,25 @@ export interface DenseClassifierOptions {
  */
 export function buildDenseClassifier(options: DenseClassifierOptions = {}): tfl.Sequential {
   const fn = 'buildDenseClassifier';
-  const o = checkOptions(fn, options, {
-    inputSize: integer({ min: 1, max: LIMITS.maxUnits }),
-    hiddenUnits: arrayOf(integer({ min: 1, max: LIMITS.maxUnits }), {}, 'an array of layer sizes'),
-    activation: oneOf(ACTIVATIONS),
-    numClasses: integer({ min: 2, max: LIMITS.maxClasses }),
-    optimizer: optimizerOption,
-    learningRate: learningRateOption,
-    seed: finite(),
-  });
+  const o = checkOptions(
+    fn,
+    options,
+    {
+      inputSize: integer({ min: 1, max: LIMITS.maxUnits }),
+      hiddenUnits: arrayOf(
+        integer({ min: 1, max: LIMITS.maxUnits }),
+        {},
+        'an array of layer sizes, one per hidden layer, such as [512, 512]',
+      ),
+      activation: oneOf(ACTIVATIONS),
+      numClasses: integer({ min: 2, max: LIMITS.maxClasses }),
+      optimizer: optimizerOption,
+      learningRate: learningRateOption,
+      seed: finite(),
+    },
+    'options',
+    BUILD_HINTS,
+  );
   const inputSize = o.inputSize ?? 784;
   const hiddenUnits = o.hiddenUnits ?? [512, 512];
   const numClasses = o.numClasses ?? 10;

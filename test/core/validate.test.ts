@@ -1,15 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   arrayOf,
   boolean,
   checkOptions,
   closest,
+  either,
   finite,
+  func,
   integer,
   nested,
+  nonEmptyString,
   oneOf,
   renamed,
+  withMethods,
+  type Check,
   type OptionSpec,
 } from '../../src/core/validate';
 
@@ -57,7 +63,8 @@ describe('checkOptions (property)', () => {
         expect(err).toBeInstanceOf(TypeError);
         expect(err.message.startsWith('fitClassifier: unknown option ')).toBe(true);
         expect(err.message).toContain(JSON.stringify(key));
-        expect(err.message).toContain(`Known: ${KNOWN.join(', ')}`);
+        expect(err.message).toMatch(/[.?] Known options: /);
+        expect(err.message.endsWith(`Known options: ${KNOWN.join(', ')}.`)).toBe(true);
       }),
     );
   });
@@ -204,5 +211,62 @@ describe('the vocabulary', () => {
     expect(thrown(both)).toBeInstanceOf(TypeError);
     expect(renamed('f', { name: 'a', value: undefined }, { name: 'b', value: 3 })).toBe(3);
     expect(renamed('f', { name: 'a', value: 4 }, { name: 'b', value: undefined })).toBe(4);
+  });
+});
+
+describe('message form (every rule of the vocabulary)', () => {
+  /** The words a message must never end on: a sentence cut off in the middle. */
+  const DANGLING = /\b(of|a|an|the|with|and|or|to|in|such as|like|length|expected|is)$/;
+  const rules: [name: string, check: Check<unknown>, bad: unknown[]][] = [
+    ['finite', finite(), ['1', NaN, Infinity, null, [1], tf.scalar(1)]],
+    ['finite with bounds', finite({ min: 0, max: 1, exclusiveMin: true }), [0, 2, -1]],
+    ['integer', integer({ min: 1 }), [0, 1.5, '3', true, new Float32Array(2)]],
+    ['integer in a range', integer({ min: 1, max: 64 }), [65, 0]],
+    ['boolean', boolean, ['yes', 1, null, {}]],
+    ['oneOf', oneOf(['auto', 'tfjs']), ['fast', 1, undefined]],
+    ['oneOf of two numbers', oneOf([0, 1]), [2, '1']],
+    ['nonEmptyString', nonEmptyString, ['', 5]],
+    ['func', func('a function'), [1, 'f', {}]],
+    ['withMethods', withMethods('a sink with write()', 'write'), [{}, 'x', null]],
+    [
+      'arrayOf (no bounds)',
+      arrayOf(integer({ min: 1 }), {}, 'an array of layer sizes'),
+      [512, 'x', [0], [1.5]],
+    ],
+    ['arrayOf (bounded)', arrayOf(integer(), { min: 1, max: 3 }), [[], [1, 2, 3, 4], 7]],
+    ['either', either(integer(), boolean, 'an integer or a boolean'), ['x', null]],
+    ['nested', nested({ m: finite() }), [5, { m: 'x' }, { q: 1 }, [1]]],
+    [
+      'options',
+      (fn, path, v) => checkOptions(fn, v, { epochs: integer() }, path, { lr: 'use learningRate' }),
+      [{ lr: 1 }, { epoch: 1 }, { zzzz: 1 }, [1], 'x', tf.zeros([2, 2]), new Uint8Array(3)],
+    ],
+  ];
+  it.each(rules)(
+    '%s: function, path, value, expectation; a whole sentence',
+    (_name, check, bad) => {
+      for (const value of bad) {
+        const err = thrown(() => check('someFunction', 'options.path', value));
+        expect(err).toSatisfy((e: Error) => e instanceof TypeError || e instanceof RangeError);
+        const m = err.message;
+        expect(m.startsWith('someFunction: ')).toBe(true);
+        expect(m).toMatch(/options\.path/);
+        expect(m).toMatch(/ is |has an unknown key|unknown option/);
+        expect(m).toMatch(/; expected |[.?] Known (options|keys): /);
+        expect(m.trimEnd()).not.toMatch(DANGLING);
+        expect(m).not.toMatch(/\w Known/); // a list is never run into the sentence before it
+        expect(m).not.toMatch(/\bObject\b|\[object /);
+      }
+      tf.disposeVariables();
+    },
+  );
+
+  it('renamed: both names given is one sentence naming both', () => {
+    const err = thrown(() =>
+      renamed('someFunction', { name: 'learningRate', value: 1 }, { name: 'lr', value: 2 }),
+    );
+    expect(err.message).toBe(
+      'someFunction: lr is the old name of learningRate; pass learningRate only',
+    );
   });
 });

@@ -266,7 +266,7 @@ describe('readIdx on gzip it cannot trust', () => {
 describe('writeIdx', () => {
   it('rejects data, shapes and mismatches it cannot write', () => {
     expect(() => writeIdx({ data: new Uint16Array(2) as never, shape: [2] })).toThrow(
-      /^writeIdx: array.data is Uint16Array; expected a Uint8Array, /,
+      /^writeIdx: array.data is a Uint16Array of 2 values; expected a Uint8Array, /,
     );
     expect(() => writeIdx({ data: new Uint8Array(2), shape: [] })).toThrow(
       /^writeIdx: array.shape has 0 dimensions; expected 1 to 255/,

@@ -115,7 +115,7 @@ describe('toCategorical', () => {
     );
     expectThrowsClean(
       () => toCategorical({} as never),
-      /^toCategorical: labels is Object; expected a tensor/,
+      /^toCategorical: labels is an empty object; expected a tensor/,
       TypeError,
     );
   });
