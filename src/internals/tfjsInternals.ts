@@ -4,7 +4,7 @@
  * a tfjs upgrade renames or removes it. Internal: nothing here is exported from the package.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 /**
  * Whether a tfjs-layers model was disposed: tfjs keeps a reference count on every layer and
@@ -198,4 +198,50 @@ export interface AdadeltaState {
 /** The private state of tfjs' AdadeltaOptimizer. */
 export function adadeltaState(optimizer: tf.AdadeltaOptimizer): AdadeltaState {
   return optimizer as unknown as AdadeltaState;
+}
+
+/**
+ * The hooks of tfjs-layers' `BaseCallback` (not exported: the parent class of `CustomCallback`
+ * and of `Callback`, whose methods are empty async no-ops). A callback whose hook is still the
+ * base one does not implement it.
+ */
+export function baseCallbackHooks(): Record<string, unknown> {
+  return Object.getPrototypeOf(tfl.CustomCallback.prototype) as Record<string, unknown>;
+}
+
+/**
+ * For a tfjs-layers `CustomCallback`, whether it was given the hook (it stores each function
+ * of its args under the hook's short name, protected: `batchEnd` for `onBatchEnd`); undefined
+ * for any other object.
+ */
+export function customCallbackHas(callback: object, hook: string): boolean | undefined {
+  if (!(callback instanceof tfl.CustomCallback)) return undefined;
+  const short = hook.charAt(2).toLowerCase() + hook.slice(3);
+  return typeof (callback as unknown as Record<string, unknown>)[short] === 'function';
+}
+
+/**
+ * Emscripten's process handlers in tfjs-backend-wasm's Node build: once its module starts it
+ * adds an `uncaughtException` listener that rethrows (Node then exits with code 7 from inside
+ * tfjs) and an `unhandledRejection` listener that throws, and removes them only in the
+ * module's `_dispose`, which tfjs never calls. Recognised by their source text.
+ */
+export function emscriptenProcessListeners(): {
+  event: 'uncaughtException' | 'unhandledRejection';
+  listener: (...args: unknown[]) => void;
+}[] {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (proc === undefined || typeof proc.listeners !== 'function') return [];
+  const found: ReturnType<typeof emscriptenProcessListeners> = [];
+  for (const listener of proc.listeners('uncaughtException')) {
+    if (/instanceof ExitStatus/.test(String(listener))) {
+      found.push({ event: 'uncaughtException', listener: listener as (...a: unknown[]) => void });
+    }
+  }
+  for (const listener of proc.listeners('unhandledRejection')) {
+    if (/^function\s*\(reason\)\s*\{\s*throw reason;?\s*\}$/.test(String(listener))) {
+      found.push({ event: 'unhandledRejection', listener: listener as (...a: unknown[]) => void });
+    }
+  }
+  return found;
 }

@@ -1,21 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { rangeError, show, typeError } from '../core/errors';
-import { isTensor } from '../core/input';
+import { restoreProcessHandlers } from '../backend/processHandlers';
+import { isDataLike, rangeError, show, typeError } from '../core/errors';
+import { inputTensor, labelTensor, type ClassifierInput, type ClassifierLabels } from './plainData';
 import { compiledLoss, isModelDisposed } from '../internals/tfjsInternals';
 
 /**
- * Inputs and labels for a classifier: `x` `[N, features]`, and `y` as the model's loss wants
- * it: one-hot `[N, classes]` for categorical cross-entropy (what {@link toCategorical} makes),
- * class indices `[N]` for sparse categorical cross-entropy, targets `[N, outputs]` for MSE.
+ * Inputs and labels for a classifier, as Keras' `fit(x, y)` takes numpy arrays: `x` rows
+ * `[N, features]` and `y` as the model's loss wants it: one-hot `[N, classes]` for categorical
+ * cross-entropy (what {@link toCategorical} makes), class indices `[N]` for sparse categorical
+ * cross-entropy, targets `[N, outputs]` for MSE. Each may be a tensor, an {@link NdArray} or a
+ * nested array (class indices also a typed or plain array); tensors made from them are
+ * disposed before the call returns.
  *
  * @category Model
  */
 export interface ClassifierData {
   /** Inputs, float32 `[N, features]`, e.g. `flattenImages(normalize(images))`. */
-  readonly x: tf.Tensor;
+  readonly x: ClassifierInput;
   /** Labels: one-hot `[N, classes]` (e.g. `toCategorical(labels, 10)`), or see above. */
+  readonly y: ClassifierLabels;
+}
+
+/** {@link ClassifierData} as tensors, checked; `owned` are the tensors made for the call. */
+export interface TensorData {
+  readonly x: tf.Tensor;
   readonly y: tf.Tensor;
+  readonly owned: readonly tf.Tensor[];
 }
 
 /**
@@ -38,6 +49,7 @@ export function checkModel(
   ) {
     throw typeError(fn, `model is ${show(model)}; expected a tfjs-layers model`);
   }
+  restoreProcessHandlers();
   if (isModelDisposed(m)) {
     throw typeError(fn, `model ${show(m.name)} was disposed; expected a live model`);
   }
@@ -119,10 +131,14 @@ export async function checkData(
   loss: ModelLoss,
   data: unknown,
   what: string,
-): Promise<ClassifierData> {
-  const d = data as ClassifierData | null;
-  if (typeof d !== 'object' || d === null || !isTensor(d.x) || !isTensor(d.y)) {
-    throw typeError(fn, `${what} is ${show(data)}; expected { x: Tensor2D, y: Tensor }`);
+): Promise<TensorData> {
+  const d = (
+    what === 'validationData' && Array.isArray(data) && data.length === 2
+      ? { x: data[0] as unknown, y: data[1] as unknown } // tfjs' validationData: [x, y]
+      : data
+  ) as Record<string, unknown> | null;
+  if (typeof d !== 'object' || d === null || isDataLike(d) || !('x' in d) || !('y' in d)) {
+    throw typeError(fn, `${what} is ${show(data)}; expected { x, y }`);
   }
   const extra = Object.keys(d).filter((k) => k !== 'x' && k !== 'y');
   if (extra.length > 0) {
@@ -131,10 +147,33 @@ export async function checkData(
       `${what} has unknown key ${JSON.stringify(extra[0])}; expected only x and y`,
     );
   }
-  const { x, y } = d;
+  const owned: tf.Tensor[] = [];
+  try {
+    const xs = inputTensor(fn, model, d.x, `${what}.x`);
+    if (xs.owned) owned.push(xs.tensor);
+    const ys = labelTensor(fn, model, loss.kind, d.y, `${what}.y`);
+    if (ys.owned) owned.push(ys.tensor);
+    await checkTensors(fn, model, loss, xs.tensor, ys.tensor, what);
+    return { x: xs.tensor, y: ys.tensor, owned };
+  } catch (err) {
+    tf.dispose(owned);
+    throw err;
+  }
+}
+
+/** The checks of x and y as tensors: live, rows, at least one, labels, finite inputs. */
+async function checkTensors(
+  fn: string,
+  model: tfl.LayersModel,
+  loss: ModelLoss,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  what: string,
+): Promise<void> {
   if (x.isDisposed) throw typeError(fn, `${what}.x is a disposed tensor`);
   if (y.isDisposed) throw typeError(fn, `${what}.y is a disposed tensor`);
   const n = checkInputs(fn, model, x, `${what}.x`);
+  if (n === 0) throw rangeError(fn, `${what}.x has 0 rows; expected at least 1`);
   if (y.shape[0] !== n) {
     throw rangeError(
       fn,
@@ -143,7 +182,6 @@ export async function checkData(
   }
   await checkLabels(fn, model, loss.kind, y, `${what}.y`);
   await checkFiniteRows(fn, x, `${what}.x`);
-  return { x, y };
 }
 
 /** Checks x's shape, dtype and width against the model; returns its row count. */

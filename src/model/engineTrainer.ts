@@ -10,7 +10,7 @@ import { isNode } from '../core/env';
 import { DenseEngine } from '../kernels/denseEngine';
 import { hasRelaxedSimd } from '../kernels/wasmCode';
 import { adamPowers } from '../internals/tfjsInternals';
-import type { ClassifierData } from './classifierInputs';
+import type { TensorData } from './classifierInputs';
 import { denseStack, type DenseStack } from './denseStack';
 import type { TrainingPath } from './fitTypes';
 import type { StepOutcome, Trainer } from './trainer';
@@ -19,8 +19,8 @@ import type { StepOutcome, Trainer } from './trainer';
 export interface EngineTrainerInput {
   readonly model: tfl.LayersModel;
   readonly stack: DenseStack;
-  readonly train: ClassifierData;
-  readonly validation: ClassifierData | undefined;
+  readonly train: TensorData;
+  readonly validation: TensorData | undefined;
   readonly batchSize: number;
   readonly validationBatchSize: number;
   readonly threads: number;
@@ -149,7 +149,7 @@ export class EngineTrainer implements Trainer {
 async function loadData(
   engine: DenseEngine,
   d: number,
-  data: ClassifierData,
+  data: TensorData,
   sparse: boolean,
 ): Promise<void> {
   const x = (await data.x.data()) as Float32Array;

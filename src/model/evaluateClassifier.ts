@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkOptions, integer } from '../core/validate';
+import { checkCallShape } from './plainData';
 import {
   checkData,
   checkModel,
@@ -64,11 +65,22 @@ export async function evaluateClassifier(
   options: EvaluateClassifierOptions = {},
 ): Promise<ClassifierScores> {
   const fn = 'evaluateClassifier';
+  checkCallShape(fn, data, options, 'evaluateClassifier(model, { x, y }, options)');
   const m = checkModel(fn, model, 'evaluate');
-  const { batchSize } = checkOptions(fn, options, { batchSize: integer({ min: 1 }) });
+  const { batchSize } = checkOptions(fn, options, { batchSize: integer({ min: 1 }) }, 'options', {
+    metrics: 'evaluateClassifier always reports loss and accuracy',
+    verbose: 'evaluateClassifier prints nothing',
+    steps: 'evaluateClassifier scores every row; pass fewer rows to score fewer',
+    sampleWeight: 'evaluateClassifier does not weight samples',
+    x: 'pass the data as the second argument: evaluateClassifier(model, { x, y })',
+  });
   const loss = modelLoss(fn, m);
-  const { x, y } = await checkData(fn, m, loss, data, 'data');
-  return scoreInBatches(m, loss, x, y, batchSize ?? 32);
+  const { x, y, owned } = await checkData(fn, m, loss, data, 'data');
+  try {
+    return await scoreInBatches(m, loss, x, y, batchSize ?? 32);
+  } finally {
+    tf.dispose([...owned]);
+  }
 }
 
 /** Sums of loss and correct predictions over all rows, in batches, read back once. */

@@ -12,6 +12,7 @@ import {
   func,
   integer,
   oneOf,
+  type OptionHints,
   type OptionSpec,
 } from '../core/validate';
 import { hasWasmSimd } from '../kernels/wasmCode';
@@ -22,7 +23,11 @@ import {
   modelLoss,
   type ClassifierData,
   type ModelLoss,
+  type TensorData,
 } from './classifierInputs';
+import { sliceRows } from './evaluateClassifier';
+import { checkCallShape } from './plainData';
+import { adaptTfjsCallback, isTfjsCallback, type TfjsCallback } from './tfjsCallbacks';
 import { denseStack } from './denseStack';
 import { defaultThreads, EngineTrainer } from './engineTrainer';
 import type {
@@ -98,25 +103,115 @@ export async function fitClassifier(
   data: ClassifierData,
   options: FitClassifierOptions = {},
 ): Promise<ClassifierTraining> {
+  checkCallShape(FN, data, options, 'fitClassifier(model, { x, y }, options)');
   const m = checkModel(FN, model, 'fit');
   const run = checkFitOptions(options);
   const loss = modelLoss(FN, m);
-  const train = await checkData(FN, m, loss, data, 'data');
-  const validation =
-    run.validationData === undefined
-      ? undefined
-      : await checkData(FN, m, loss, run.validationData, 'validationData');
-  const trainer = await chooseTrainer(m, loss, train, validation, run);
+  const owned: tf.Tensor[] = [];
   try {
-    return await runEpochs(m, trainer, train.x.shape[0], run, validation !== undefined);
-  } catch (err) {
-    // The model gets the engine's latest weights on every way out (after a NaN, recover did).
-    if (!(err instanceof NonFiniteLossError)) await trainer.sync(true).catch(() => undefined);
-    throw err;
+    const { train, validation } = await trainingData(m, loss, data, run, owned);
+    const callbacks = withTfjsCallbacks(m, run, train.x.shape[0], validation !== undefined);
+    const trainer = await chooseTrainer(m, loss, train, validation, run);
+    try {
+      return await runEpochs(
+        m,
+        trainer,
+        train.x.shape[0],
+        { ...run, callbacks },
+        validation !== undefined,
+      );
+    } catch (err) {
+      // The model gets the engine's latest weights on every way out (after a NaN, recover did).
+      if (!(err instanceof NonFiniteLossError)) await trainer.sync(true).catch(() => undefined);
+      throw err;
+    } finally {
+      trainer.dispose();
+    }
   } finally {
-    trainer.dispose();
+    tf.dispose(owned);
   }
 }
+
+/**
+ * The training and validation data as checked tensors: `validationData`, or with
+ * `validationSplit` the last rows of `data` as Keras takes them (before any shuffling:
+ * training keeps rows [0, floor(N * (1 - split))), validation the rest). Tensors made on the
+ * way go into `owned`.
+ */
+async function trainingData(
+  model: tfl.LayersModel,
+  loss: ModelLoss,
+  data: unknown,
+  run: Run,
+  owned: tf.Tensor[],
+): Promise<{ train: TensorData; validation: TensorData | undefined }> {
+  const all = await checkData(FN, model, loss, data, 'data');
+  owned.push(...all.owned);
+  if (run.validationSplit === undefined || run.validationSplit === 0) {
+    if (run.validationData === undefined) return { train: all, validation: undefined };
+    const validation = await checkData(FN, model, loss, run.validationData, 'validationData');
+    owned.push(...validation.owned);
+    return { train: all, validation };
+  }
+  const n = all.x.shape[0];
+  const at = Math.floor(n * (1 - run.validationSplit));
+  if (at === 0 || at === n) {
+    throw rangeError(
+      FN,
+      `validationSplit is ${run.validationSplit}, which splits ${plural(n, 'row')} into ${at} for training and ${n - at} for validation; expected at least one of each (more data or another fraction)`,
+    );
+  }
+  const part = (start: number, size: number): TensorData => {
+    const t = { x: sliceRows(all.x, start, size), y: sliceRows(all.y, start, size), owned: [] };
+    owned.push(t.x, t.y);
+    return t;
+  };
+  return { train: part(0, at), validation: part(at, n - at) };
+}
+
+/** The callbacks with tfjs callback objects adapted to this model and run. */
+function withTfjsCallbacks(
+  model: tfl.LayersModel,
+  run: Run,
+  n: number,
+  doValidation: boolean,
+): ClassifierCallbacks[] {
+  const params = {
+    epochs: run.epochs,
+    initialEpoch: run.initialEpoch,
+    samples: n,
+    steps: Math.ceil(n / run.batchSize),
+    batchSize: run.batchSize,
+    doValidation,
+  };
+  return run.callbacks.map((c, i) =>
+    isTfjsCallback(c) ? adaptTfjsCallback(FN, `callbacks[${i}]`, c, model, params) : c,
+  );
+}
+
+/** What fitClassifier says to Keras' and tfjs' `fit` arguments it does not take. */
+const FIT_HINTS: OptionHints = {
+  metrics: 'fitClassifier always reports loss and accuracy',
+  loss: 'compile the model with the loss (buildDenseClassifier compiles categorical cross-entropy)',
+  optimizer: 'compile the model with it, or pass optimizer to buildDenseClassifier',
+  lr: 'the learning rate belongs to the optimizer: buildDenseClassifier({ learningRate }) or createOptimizer(name, learningRate)',
+  learningRate:
+    'the learning rate belongs to the optimizer: buildDenseClassifier({ learningRate }) or createOptimizer(name, learningRate)',
+  classWeight:
+    'fitClassifier does not weight classes; balance the rows, or train with tfjs-layers model.fit',
+  sampleWeight:
+    'fitClassifier does not weight samples; balance the rows, or train with tfjs-layers model.fit',
+  stepsPerEpoch:
+    'fitClassifier goes through all the rows every epoch; pass fewer rows for shorter epochs',
+  validationSteps:
+    'fitClassifier validates on all of validationData; pass fewer rows to validate on less',
+  validationFreq: 'fitClassifier validates after every epoch',
+  yieldEvery: 'fitClassifier yields to the event loop whenever it reads the losses',
+  workers: 'use threads (the dense engine runs its steps on several threads)',
+  useMultiprocessing: 'use threads (the dense engine runs its steps on several threads)',
+  x: 'pass the data as the second argument: fitClassifier(model, { x, y }, options)',
+  y: 'pass the data as the second argument: fitClassifier(model, { x, y }, options)',
+};
 
 const FIT_OPTIONS = {
   epochs: integer({ min: 1 }),
@@ -125,6 +220,11 @@ const FIT_OPTIONS = {
   // checked against the model with the data (checkData)
   validationData: (_fn: string, _path: string, value: unknown): ClassifierData =>
     value as ClassifierData,
+  validationSplit: (fn: string, path: string, value: unknown): number => {
+    const v = finite({ min: 0, max: 1 }, 'a fraction')(fn, path, value);
+    if (v === 1) throw rangeError(fn, `${path} is 1; expected a fraction in [0, 1)`);
+    return v;
+  },
   validationBatchSize: integer({ min: 1 }),
   shuffle: boolean,
   seed: finite(),
@@ -145,17 +245,24 @@ interface Run {
   initialEpoch: number;
   batchSize: number;
   validationData: ClassifierData | undefined;
+  validationSplit: number | undefined;
   validationBatchSize: number;
   shuffle: boolean;
   seed: number | undefined;
   logger: ProgressLogger;
-  callbacks: ClassifierCallbacks[];
+  callbacks: (ClassifierCallbacks | TfjsCallback)[];
   engine: 'auto' | 'tfjs';
   threads: number | undefined;
 }
 
 function checkFitOptions(options: unknown): Run {
-  const o = checkOptions(FN, options, FIT_OPTIONS);
+  const o = checkOptions(FN, options, FIT_OPTIONS, 'options', FIT_HINTS);
+  if (o.validationData !== undefined && o.validationSplit !== undefined) {
+    throw typeError(
+      FN,
+      'validationData and validationSplit were both given (Keras lets validation data win silently); pass one of them',
+    );
+  }
   const epochs = o.epochs ?? 1;
   const initialEpoch = o.initialEpoch ?? 0;
   if (initialEpoch >= epochs) {
@@ -173,6 +280,7 @@ function checkFitOptions(options: unknown): Run {
     initialEpoch,
     batchSize,
     validationData: o.validationData,
+    validationSplit: o.validationSplit,
     validationBatchSize: o.validationBatchSize ?? Math.max(batchSize, 256),
     shuffle: o.shuffle ?? true,
     seed: o.seed,
@@ -185,27 +293,33 @@ function checkFitOptions(options: unknown): Run {
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
 
-/** Callbacks: one object or a list, each with only known hooks, each a function. */
-function checkCallbacks(fn: string, path: string, value: unknown): ClassifierCallbacks[] {
+/**
+ * Callbacks: one or a list, each a tfjs-layers callback object (adapted when training starts)
+ * or a plain object with only known hooks, each a function.
+ */
+function checkCallbacks(
+  fn: string,
+  path: string,
+  value: unknown,
+): (ClassifierCallbacks | TfjsCallback)[] {
   const list: unknown[] = Array.isArray(value) ? value : [value];
   const hooks = Object.fromEntries(HOOKS.map((h) => [h, func('a function')]));
-  return list.map(
-    (c, i) =>
-      checkOptions(
-        fn,
-        c,
-        hooks,
-        Array.isArray(value) ? `${path}[${i}]` : path,
-      ) as ClassifierCallbacks,
-  );
+  return list.map((c, i) => {
+    if (isTfjsCallback(c)) return c;
+    return checkOptions(fn, c, hooks, Array.isArray(value) ? `${path}[${i}]` : path, {
+      onBatchBegin: 'fitClassifier has no such hook; use onBatchEnd',
+      onTrainBatchBegin: 'fitClassifier has no such hook; use onBatchEnd',
+      onYield: 'fitClassifier yields to the event loop by itself',
+    });
+  });
 }
 
 /** The dense engine when the model and backend allow it, else tfjs; with the reason. */
 async function chooseTrainer(
   model: tfl.LayersModel,
   loss: ModelLoss,
-  train: ClassifierData,
-  validation: ClassifierData | undefined,
+  train: TensorData,
+  validation: TensorData | undefined,
   run: Run,
 ): Promise<Trainer> {
   const backend = tf.getBackend();
@@ -410,4 +524,9 @@ function shuffleInPlace(a: Int32Array, rng: () => number): void {
     a[i] = a[j] as number;
     a[j] = t;
   }
+}
+
+/** `1 row`, `8 rows`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

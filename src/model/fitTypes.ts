@@ -70,6 +70,27 @@ export interface ClassifierCallbacks {
 }
 
 /**
+ * A tfjs-layers callback object, as {@link fitClassifier} recognises one: anything with tfjs'
+ * `setModel` and `setParams` (`tfl.callbacks.earlyStopping(...)`, `new tfl.CustomCallback(...)`,
+ * any subclass of `tfl.Callback`).
+ *
+ * @category Model
+ */
+export interface TfjsCallbackObject {
+  /** Called with the model being trained. */
+  setModel(model: unknown): void;
+  /** Called with the run's parameters (epochs, steps, samples, batch size, ...). */
+  setParams(params: unknown): void;
+}
+
+/**
+ * One callback of {@link fitClassifier}: denselab's hooks, or a tfjs-layers callback object.
+ *
+ * @category Model
+ */
+export type FitCallback = ClassifierCallbacks | TfjsCallbackObject;
+
+/**
  * Options of {@link fitClassifier}.
  *
  * @category Model
@@ -85,8 +106,17 @@ export interface FitClassifierOptions {
   initialEpoch?: number;
   /** Samples per gradient step. Default 32, as Keras (60,000 images: 1,875 steps). */
   batchSize?: number;
-  /** Data evaluated after each epoch (Keras' `validation_data`; for MNIST, usually the 10,000 test images). */
-  validationData?: ClassifierData;
+  /**
+   * Data evaluated after each epoch (Keras' `validation_data`; for MNIST, usually the 10,000
+   * test images): `{ x, y }`, or `[x, y]` as tfjs' `model.fit` takes it.
+   */
+  validationData?: ClassifierData | readonly [ClassifierData['x'], ClassifierData['y']];
+  /**
+   * The fraction of the rows of `data` to hold out for validation instead (Keras'
+   * `validation_split`): the last `N - floor(N * (1 - validationSplit))` rows, taken before
+   * any shuffling, as Keras and tfjs take them. Not together with `validationData`.
+   */
+  validationSplit?: number;
   /** Samples per forward pass of the validation. Default `max(batchSize, 256)`. */
   validationBatchSize?: number;
   /** Shuffle the training samples before each epoch. Default true, as Keras. */
@@ -99,8 +129,14 @@ export interface FitClassifierOptions {
   sink?: ProgressSink;
   /** A logger of your own (it replaces `verbose` and `sink`). */
   logger?: ProgressLogger;
-  /** Hooks called during training. */
-  callbacks?: ClassifierCallbacks | readonly ClassifierCallbacks[];
+  /**
+   * Hooks called during training: plain objects with the {@link ClassifierCallbacks} hooks,
+   * tfjs-layers callback objects (`tfl.callbacks.earlyStopping(...)`, `new
+   * tfl.CustomCallback(...)`, any `tfl.Callback`), or a list of both. A tfjs callback gets
+   * the model and the run's parameters as `model.fit` gives them, and epoch logs under Keras'
+   * and tfjs' names (`accuracy` and `acc`).
+   */
+  callbacks?: FitCallback | readonly FitCallback[];
   /**
    * `'auto'` (default): a stack of Dense layers on the wasm or cpu backend trains on
    * denselab's dense engine (see {@link TrainingPath}); anything else through tfjs. `'tfjs'`:

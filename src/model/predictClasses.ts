@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { show, typeError } from '../core/errors';
-import { isTensor } from '../core/input';
+import { isDataLike, show, typeError } from '../core/errors';
 import { checkOptions, integer } from '../core/validate';
 import { checkFiniteRows, checkInputs, checkModel } from './classifierInputs';
+import { inputTensor, type ClassifierInput } from './plainData';
 
 /**
  * What {@link predictClasses} returns for each sample.
@@ -34,7 +34,8 @@ export interface PredictClassesOptions {
  * each row, as plain arrays (no tensor to dispose).
  *
  * @param model - a tfjs-layers classifier, e.g. from {@link buildDenseClassifier}
- * @param x - `[N, features]` float32 inputs prepared as the training data were
+ * @param x - `[N, features]` float32 inputs prepared as the training data were: a tensor, an
+ *   NdArray or a nested array of rows
  * @param options - `batchSize` of the forward passes (default 256)
  * @returns classes and probabilities
  * @throws TypeError or RangeError when `x` is not a float32 `[N, features]` tensor matching the
@@ -57,13 +58,42 @@ export interface PredictClassesOptions {
  */
 export async function predictClasses(
   model: tfl.LayersModel,
-  x: tf.Tensor,
+  x: ClassifierInput,
   options: PredictClassesOptions = {},
 ): Promise<ClassPredictions> {
   const fn = 'predictClasses';
   const m = checkModel(fn, model, 'predict');
-  const { batchSize = 256 } = checkOptions(fn, options, { batchSize: integer({ min: 1 }) });
-  if (!isTensor(x)) throw typeError(fn, `x is ${show(x)}; expected a Tensor2D`);
+  if (isDataLike(options)) {
+    throw typeError(
+      fn,
+      `options is ${show(options)}; predictClasses takes no labels: predictClasses(model, x), or evaluateClassifier(model, { x, y }) to score against labels`,
+    );
+  }
+  const { batchSize = 256 } = checkOptions(
+    fn,
+    options,
+    { batchSize: integer({ min: 1 }) },
+    'options',
+    {
+      verbose: 'predictClasses prints nothing',
+      steps: 'predictClasses predicts every row; pass fewer rows to predict fewer',
+    },
+  );
+  const input = inputTensor(fn, m, x, 'x');
+  try {
+    return await predictRows(fn, m, input.tensor, batchSize);
+  } finally {
+    if (input.owned) input.tensor.dispose();
+  }
+}
+
+/** Classes and probabilities of every row of the tensor `x`, in batches. */
+async function predictRows(
+  fn: string,
+  m: tfl.LayersModel,
+  x: tf.Tensor,
+  batchSize: number,
+): Promise<ClassPredictions> {
   if (x.isDisposed) throw typeError(fn, 'x is a disposed tensor');
   checkInputs(fn, m, x, 'x');
   await checkFiniteRows(fn, x, 'x');

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ClassifierData, ModelLoss } from './classifierInputs';
+import type { TensorData, ModelLoss } from './classifierInputs';
 import { scoreInBatches, sliceRows } from './evaluateClassifier';
 import type { TrainingPath } from './fitTypes';
 import type { StepOutcome, Trainer } from './trainer';
@@ -36,8 +36,8 @@ export class TfjsTrainer implements Trainer {
   constructor(
     private readonly model: tfl.LayersModel,
     private readonly loss: ModelLoss,
-    private readonly train: ClassifierData,
-    private readonly validation: ClassifierData | undefined,
+    private readonly train: TensorData,
+    private readonly validation: TensorData | undefined,
     private readonly validationBatchSize: number,
     private readonly shuffled: boolean,
     reason: string,
@@ -125,7 +125,7 @@ export class TfjsTrainer implements Trainer {
   }
 
   validate(): Promise<{ loss: number; accuracy: number }> {
-    const v = this.validation as ClassifierData;
+    const v = this.validation as TensorData;
     return scoreInBatches(this.model, this.loss, v.x, v.y, this.validationBatchSize);
   }
 

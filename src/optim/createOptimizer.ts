@@ -95,11 +95,22 @@ export const KERAS_OPTIMIZER_DEFAULTS: Readonly<Record<OptimizerName, OptimizerH
 
 const NAMES_TEXT = OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ');
 
+/**
+ * The optimizer a name means, in any case and with Keras' or tfjs' class names too: `'Adam'`,
+ * `'RMSprop'`, `'RMSPropOptimizer'`, `'SGD'` (Keras and tfjs accept their class names).
+ */
+export function canonicalOptimizerName(value: string): OptimizerName | undefined {
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/optimizer$/, '');
+  return (OPTIMIZER_NAMES as readonly string[]).includes(key) ? (key as OptimizerName) : undefined;
+}
+
 /** An optimizer name (a string not in the list is a RangeError, another type a TypeError). */
 export const optimizerName: Check<OptimizerName> = (fn, path, value) => {
-  if (typeof value === 'string' && (OPTIMIZER_NAMES as readonly string[]).includes(value)) {
-    return value as OptimizerName;
-  }
+  const name = typeof value === 'string' ? canonicalOptimizerName(value) : undefined;
+  if (name !== undefined) return name;
   const message = `${path} is ${show(value)}; expected one of ${NAMES_TEXT}`;
   throw typeof value === 'string' ? rangeError(fn, message) : typeError(fn, message);
 };
@@ -109,8 +120,9 @@ export const optimizerOption: Check<OptimizerName | tf.Optimizer> = (fn, path, v
   if (isOptimizer(value)) return value;
   const message = `${path} is ${show(value)}; expected a tf.Optimizer or one of ${NAMES_TEXT}`;
   if (typeof value !== 'string') throw typeError(fn, message);
-  if (!(OPTIMIZER_NAMES as readonly string[]).includes(value)) throw rangeError(fn, message);
-  return value as OptimizerName;
+  const name = canonicalOptimizerName(value);
+  if (name === undefined) throw rangeError(fn, message);
+  return name;
 };
 
 /** A learning rate: a finite number > 0. */

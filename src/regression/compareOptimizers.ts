@@ -12,7 +12,7 @@ import {
   type OptimizerName,
 } from '../optim/createOptimizer';
 import { FIT_LINEAR_OPTIONS, fitLine } from './fitLinear';
-import { readXYAsync } from './linearInputs';
+import { checkLinearCallShape, LINEAR_HINTS, readXYAsync } from './linearInputs';
 
 const TIE_TOLERANCE = 1e-9;
 
@@ -147,7 +147,8 @@ export async function compareOptimizers(
   options: CompareOptimizersOptions = {},
 ): Promise<OptimizerComparison> {
   const fn = 'compareOptimizers';
-  const options_ = checkOptions(fn, options, COMPARE_OPTIONS);
+  checkLinearCallShape(fn, x);
+  const options_ = checkOptions(fn, options, COMPARE_OPTIONS, 'options', LINEAR_HINTS);
   const [xs, ys] = await readXYAsync(fn, x, y, 2);
   const names: readonly OptimizerName[] = options_.optimizers ?? OPTIMIZER_NAMES;
   const epochs = options_.epochs ?? 10_000;

@@ -22,7 +22,7 @@ import {
 } from '../optim/createOptimizer';
 import { divergenceHint } from '../optim/divergenceHint';
 import { ScalarOptimizer } from '../optim/ScalarOptimizer';
-import { readXYAsync } from './linearInputs';
+import { checkLinearCallShape, LINEAR_HINTS, readXYAsync } from './linearInputs';
 
 /**
  * Options of {@link fitLinear}.
@@ -143,7 +143,8 @@ export async function fitLinear(
   y: readonly number[] | TypedArray | tf.Tensor,
   options: FitLinearOptions = {},
 ): Promise<LinearFit> {
-  const checked = checkOptions(FN, options, FIT_LINEAR_OPTIONS);
+  checkLinearCallShape(FN, x);
+  const checked = checkOptions(FN, options, FIT_LINEAR_OPTIONS, 'options', LINEAR_HINTS);
   const [xs, ys] = await readXYAsync(FN, x, y, 2);
   return fitLine(FN, xs, ys, checked);
 }

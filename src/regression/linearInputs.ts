@@ -1,6 +1,28 @@
 import { rangeError, show } from '../core/errors';
 import { readValues, readValuesAsync, type Values } from '../core/input';
 
+/**
+ * What the linear functions say to options that Keras' and tfjs' `fit` take and they do not.
+ */
+export const LINEAR_HINTS = {
+  lr: 'use learningRate',
+  verbose: 'the linear functions print nothing; read the returned history.loss',
+  batchSize:
+    'every step uses all the points (full batch, as Keras with 10 points and its batch of 32)',
+  callbacks: 'read the returned history.loss, one value per epoch',
+  metrics: 'the loss (MSE) is the one metric',
+  loss: 'the loss is always the mean squared error',
+} as const;
+
+/** `fitLinear({ x, y })`: the message that says the right call. */
+export function checkLinearCallShape(fn: string, x: unknown): void {
+  if (typeof x === 'object' && x !== null && 'x' in x && 'y' in x && !Array.isArray(x)) {
+    throw new TypeError(
+      `${fn}: x is ${show(x)}; pass x and y as two arguments: ${fn}(x, y, options)`,
+    );
+  }
+}
+
 /** Reads x and y (arrays, no tensors) as float64 arrays of equal length, all finite. */
 export function readXY(
   fn: string,

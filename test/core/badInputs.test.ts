@@ -206,7 +206,12 @@ const catalogue: Record<string, Case[]> = {
   predictClasses: [
     ['model is a string', () => predictClasses('model' as never, X), T],
     ['model was disposed', () => predictClasses(disposedModel(), X), T, /disposed/],
-    ['x is an array', () => predictClasses(model, [[0.1, 0.2, 0.3, 0.4]] as never), T],
+    [
+      'x is a flat array',
+      () => predictClasses(model, [0.1, 0.2, 0.3, 0.4] as never),
+      T,
+      /with no shape/,
+    ],
     ['x is 3-D', () => predictClasses(model, A.ones224), R],
     ['x has NaN in row 1', () => predictClasses(model, A.nan1), R, /row 1/],
     ['x has -Infinity', () => predictClasses(model, A.negInf0), R, /-Infinity/],

@@ -6,6 +6,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import {
   adamPowers,
+  baseCallbackHooks,
+  customCallbackHas,
   adamState,
   compiledLoss,
   cpuParts,
@@ -131,5 +133,32 @@ describe("tfjs' private fields denselab reads", () => {
     const t = tf.tensor1d([3, 4]);
     expect(valuesOf(parts!, t)).toEqual(new Float32Array([3, 4]));
     t.dispose();
+  });
+});
+
+describe('tfjs-layers callbacks', () => {
+  it("BaseCallback is CustomCallback's parent, with the empty hooks every tfjs callback inherits", () => {
+    const base = baseCallbackHooks();
+    for (const hook of [
+      'onBatchBegin',
+      'onBatchEnd',
+      'onEpochBegin',
+      'onEpochEnd',
+      'onTrainBegin',
+      'onTrainEnd',
+    ]) {
+      expect(typeof base[hook]).toBe('function');
+    }
+    expect(typeof base.setModel).toBe('function');
+    const early = tfl.callbacks.earlyStopping() as unknown as Record<string, unknown>;
+    expect(early.onBatchEnd).toBe(base.onBatchEnd); // not overridden: fitClassifier skips it
+    expect(early.onEpochEnd).not.toBe(base.onEpochEnd);
+  });
+
+  it('CustomCallback keeps each given hook under its short name (batchEnd for onBatchEnd)', () => {
+    const given = new tfl.CustomCallback({ onBatchEnd: () => undefined });
+    expect(customCallbackHas(given, 'onBatchEnd')).toBe(true);
+    expect(customCallbackHas(given, 'onBatchBegin')).toBe(false);
+    expect(customCallbackHas({}, 'onBatchEnd')).toBeUndefined();
   });
 });

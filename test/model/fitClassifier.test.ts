@@ -465,7 +465,7 @@ describe('fitClassifier checks', () => {
       ],
       [
         () => fitClassifier(model, { x: x4 } as never),
-        /^fitClassifier: data is Object; expected \{ x: Tensor2D, y: Tensor \}/,
+        /^fitClassifier: data is an object with keys x; expected \{ x, y \}$/,
         TypeError,
       ],
       [
@@ -541,7 +541,7 @@ describe('fitClassifier checks', () => {
       ],
       [
         () => fitClassifier({} as never, { x: x4, y: y3 }),
-        /^fitClassifier: model is Object; expected a tfjs-layers model/,
+        /^fitClassifier: model is an empty object; expected a tfjs-layers model$/,
         TypeError,
       ],
     ];

@@ -52,7 +52,7 @@ describe('predictClasses', () => {
       /^predictClasses: x has dtype int32; expected float32/,
     );
     await expect(predictClasses(model, [1, 2] as never)).rejects.toThrow(
-      /^predictClasses: x is \[1, 2\]; expected a Tensor2D/,
+      /^predictClasses: x is \[1, 2\] with no shape; expected rows \[N, features\]: pass \{ data, shape: \[N, features\] \} or a tensor$/,
     );
     const ok = tf.zeros([1, 4]);
     await expect(predictClasses(model, ok, { batchSize: 0 })).rejects.toThrow(
