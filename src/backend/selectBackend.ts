@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { restoreProcessHandlers } from './processHandlers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
 import { rangeError, show, typeError } from '../core/errors';
@@ -124,6 +125,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const allowSoftware = o.allowSoftwareAdapter === true || forcedValue === 'webgpu';
 
   const { attempts, adapter } = await firstThatStarts(prefer, platform, allowSoftware, o.wasmPaths);
+  restoreProcessHandlers();
   const chosen = attempts.find((a) => a.chosen);
   const summary = attempts
     .map((a) => `${a.backend}: ${a.chosen ? 'chosen' : 'skipped'}, ${a.reason}`)

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { restoreProcessHandlers } from '../backend/processHandlers';
 import { rangeError, show, typeError } from './errors';
 import type { NdArray, TypedArray } from './types';
 
@@ -146,6 +147,7 @@ function backendName(): string {
 export function requireBackend(fn: string): void {
   try {
     tf.backend();
+    restoreProcessHandlers();
   } catch (err) {
     throw new Error(
       `${fn}: no TensorFlow.js backend is ready (${(err as Error).message}); call ` +

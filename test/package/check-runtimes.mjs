@@ -31,6 +31,20 @@ for (const runtime of ['node22', 'node24', 'node26', 'bun', 'deno']) {
   );
   ok(r.tensors === 0, at(`${r.tensors} tensors left`));
   ok(r.webgpuOnSoftware === 'works', at(`WebGPU on SwiftShader: ${r.webgpuOnSoftware}`));
+  for (const how of ['throw', 'reject']) {
+    const read = (use, ext) => readFileSync(join(work, `${runtime}-${use}-${how}.${ext}`), 'utf8');
+    const plain = Number(read('plain', 'code'));
+    const withDenselab = Number(read('denselab', 'code'));
+    const report = read('denselab', 'err');
+    // The first line that names a script file is the user's, as without denselab.
+    const firstFile = report.split('\n').find((l) => /\.(m?js|ts):\d+/.test(l)) ?? '';
+    ok(
+      plain !== 0 && withDenselab === plain,
+      at(`uncaught ${how}: exit ${withDenselab}, ${plain} without denselab`),
+    );
+    ok(/uncaught\.mjs:\d+/.test(firstFile), at(`uncaught ${how}: report starts at ${firstFile}`));
+    ok(!/tf-backend-wasm/.test(report), at(`uncaught ${how}: report mentions tfjs' wasm module`));
+  }
   rows.push(
     `${runtime.padEnd(7)} ${r.seconds.toFixed(1).padStart(5)} s  val_accuracy ${r.valAccuracy.toFixed(4)}  ` +
       `engine ${r.path.engine} (${r.path.threads} thread${r.path.threads === 1 ? '' : 's'}${r.path.fusedMultiplyAdd ? ', FMA' : ''})  webgpu: ${r.webgpu}`,

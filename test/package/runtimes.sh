@@ -3,6 +3,8 @@
 # - the smoke script (test/package/project/smoke.mjs: select a backend, load MNIST, train the
 #   notes' model for an epoch, fitLinear, polyfit, save, load, predict, then WebGPU through Dawn
 #   on SwiftShader) under Node 22, 24 and 26, Bun and Deno, each checked by check-runtimes.mjs;
+# - a user's uncaught exception and unhandled rejection after selectBackend() under each of
+#   them (project/uncaught.mjs): the same exit code and report as without denselab;
 # - a small app bundled for browsers by esbuild and by Vite with no warning at all, each page
 #   then trained in headless Chromium.
 set -euo pipefail
@@ -17,7 +19,7 @@ declare -A runtimes
 for r in node22 node24 node26 bun deno; do runtimes[$r]="$(bash test/package/runtime.sh "$r")"; done
 
 mkdir "$work/project"
-cp -r test/package/project/smoke.mjs test/package/project/app "$work/project/"
+cp -r test/package/project/smoke.mjs test/package/project/uncaught.mjs test/package/project/app "$work/project/"
 cd "$work/project"
 cat > package.json <<'JSON'
 { "name": "denselab-runtimes", "private": true, "type": "module" }
@@ -42,6 +44,14 @@ for r in node22 node24 node26 bun deno; do
   esac
   echo "--- $r ($("$bin" --version | head -n 1))"
   "${cmd[@]}" > "$work/$r.json" 2> "$work/$r.err" || { cat "$work/$r.err" >&2; exit 1; }
+  # The user's own uncaught errors, with and without denselab (check-runtimes.mjs compares).
+  for use in plain denselab; do
+    for how in throw reject; do
+      code=0
+      "${cmd[@]:0:${#cmd[@]}-1}" uncaught.mjs "$use" "$how" > /dev/null 2> "$work/$r-$use-$how.err" || code=$?
+      echo "$code" > "$work/$r-$use-$how.code"
+    done
+  done
 done
 unset VK_ICD_FILENAMES
 node "$repo/test/package/check-runtimes.mjs" "$work"
