@@ -6,12 +6,24 @@
  * is not a regular file), `exists` (the folder holds a model and `overwrite` was not given),
  * `foreign` (the folder holds files that are not a model's: nothing was written), `busy`
  * (another save is writing the folder), `io` (the file system failed: no permission,
- * read-only, full, a file where a folder should be; the message names the cause).
+ * read-only, full, a file where a folder should be; the message names the cause), `network`
+ * (an HTTP server answered with an error status other than 404, refused the connection, or
+ * did not answer within the timeout; a 404 is `missing`), `unsupported` (a URL scheme this
+ * runtime has no storage for, such as `indexeddb://` in Node).
  *
  * @category Errors
  */
 export type ModelFileErrorCode =
-  'missing' | 'truncated' | 'oversized' | 'invalid' | 'exists' | 'foreign' | 'busy' | 'io';
+  | 'missing'
+  | 'truncated'
+  | 'oversized'
+  | 'invalid'
+  | 'exists'
+  | 'foreign'
+  | 'busy'
+  | 'io'
+  | 'network'
+  | 'unsupported';
 
 /**
  * The error {@link saveModel} and {@link loadModel} throw for files they cannot use. `file`

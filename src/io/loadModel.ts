@@ -1,8 +1,23 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { show, typeError } from '../core/errors';
 import { requireBackend } from '../core/input';
+import { checkOptions, integer } from '../core/validate';
 import { modelFromArtifacts } from './modelFromArtifacts';
 import { resolveTarget } from './target';
+
+/**
+ * Options of {@link loadModel}.
+ *
+ * @category IO
+ */
+export interface LoadModelOptions {
+  /**
+   * For an `http(s)://` source: how long to wait for the server, in milliseconds. Default
+   * 60,000; past it loading fails with a {@link ModelFileError} `network`.
+   */
+  timeout?: number;
+}
 
 /**
  * Loads a model saved in the TF.js layers format, by {@link saveModel}, tfjs-node, the TF.js
@@ -23,9 +38,12 @@ import { resolveTarget } from './target';
  * exactly what the saved one did. When loading fails, every tensor made is disposed.
  *
  * @param source - a folder or model.json (Node), a URL, or an IOHandler
+ * @param options - the timeout for `http(s)://` sources
  * @returns the model
  * @throws {@link ModelFileError} `missing`, `truncated`, `oversized` or `invalid` (the file
- *   named); TypeError for a source of another kind
+ *   named); for URLs also `network` (an HTTP error status, a refused connection, no answer in
+ *   time) and `unsupported` (a scheme this runtime has no storage for); TypeError for a
+ *   source of another kind
  *
  * @category IO
  * @example
@@ -37,9 +55,25 @@ import { resolveTarget } from './target';
  * await loadModel('/tmp/denselab-missing-model').catch((err: Error) => console.log(err.name)); // ModelFileError
  * ```
  */
-export async function loadModel(source: string | URL | tf.io.IOHandler): Promise<tfl.LayersModel> {
+export async function loadModel(
+  source: string | URL | tf.io.IOHandler,
+  options: LoadModelOptions = {},
+): Promise<tfl.LayersModel> {
   const fn = 'loadModel';
-  const resolved = await resolveTarget(fn, 'source', source, 'load');
+  if (
+    typeof (source as { save?: unknown } | null)?.save === 'function' &&
+    'layers' in (source as object)
+  ) {
+    throw typeError(
+      fn,
+      `source is ${show(source)}; a model is saved with saveModel(model, target) and loaded from where it was saved: loadModel(target)`,
+    );
+  }
+  const { timeout } = checkOptions(fn, options, { timeout: integer({ min: 1 }) }, 'options', {
+    strict: 'loadModel always checks that the weights fit the model',
+    onProgress: 'loadModel reports nothing while it loads',
+  });
+  const resolved = await resolveTarget(fn, 'source', source, 'load', timeout);
   requireBackend(fn);
   let artifacts: tf.io.ModelArtifacts;
   let name: string;

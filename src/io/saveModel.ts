@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { show, typeError } from '../core/errors';
-import { boolean, checkOptions } from '../core/validate';
+import { boolean, checkOptions, integer } from '../core/validate';
 import { isModelDisposed } from '../internals/tfjsInternals';
 import { resolveTarget } from './target';
 
@@ -19,6 +19,11 @@ export interface SaveModelOptions {
    * model.json lists are removed; a folder with other files in it is never written to.
    */
   overwrite?: boolean;
+  /**
+   * For an `http(s)://` target: how long to wait for the server, in milliseconds. Default
+   * 60,000; past it the save fails with a {@link ModelFileError} `network`.
+   */
+  timeout?: number;
 }
 
 /**
@@ -84,13 +89,28 @@ export async function saveModel(
   options: SaveModelOptions = {},
 ): Promise<SavedModel> {
   const fn = 'saveModel';
+  if (
+    (typeof model === 'string' || model instanceof URL) &&
+    typeof (target as { save?: unknown } | null)?.save === 'function'
+  ) {
+    throw typeError(
+      fn,
+      `model is ${show(model)} and target is ${show(target)}: the arguments are swapped; call saveModel(model, ${show(String(model))})`,
+    );
+  }
   if (typeof model !== 'object' || model === null || typeof model.save !== 'function') {
     throw typeError(fn, `model is ${show(model)}; expected a tfjs-layers model`);
   }
   if (isModelDisposed(model))
     throw typeError(fn, `model ${show(model.name)} was disposed; expected a live model`);
-  const o = checkOptions(fn, options, { includeOptimizer: boolean, overwrite: boolean });
-  const resolved = await resolveTarget(fn, 'target', target, 'save');
+  const o = checkOptions(
+    fn,
+    options,
+    { includeOptimizer: boolean, overwrite: boolean, timeout: integer({ min: 1 }) },
+    'options',
+    { saveFormat: 'saveModel always writes the TF.js layers format (model.json and weights)' },
+  );
+  const resolved = await resolveTarget(fn, 'target', target, 'save', o.timeout);
   const includeOptimizer = o.includeOptimizer ?? false;
   if (resolved.kind === 'handler') {
     const result = await withIterationsReleased(model, () =>

@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isNode } from '../core/env';
 import { rangeError, show, typeError } from '../core/errors';
+import { ModelFileError } from './ModelFileError';
+import { DEFAULT_TIMEOUT_MS, remoteHandler } from './remote';
 
 /** A resolved target. */
 export type Target =
@@ -20,6 +22,7 @@ export async function resolveTarget(
   what: string,
   target: unknown,
   use: 'save' | 'load',
+  timeoutMs = DEFAULT_TIMEOUT_MS,
 ): Promise<Target> {
   if (typeof target === 'object' && target !== null && !(target instanceof URL)) {
     if (typeof (target as Record<string, unknown>)[use] !== 'function') {
@@ -38,7 +41,10 @@ export async function resolveTarget(
   if (href.startsWith('file:')) {
     if (!isNode())
       throw typeError(fn, `${what} ${show(href)} is a file: URL; browsers cannot write files`);
-    return { kind: 'folder', path: (await import('../platform/node')).pathOf(href) };
+    return { kind: 'folder', path: await filePath(fn, what, href) };
+  }
+  if (/^https?:\/\//i.test(href)) {
+    return { kind: 'handler', handler: remoteHandler(fn, href, timeoutMs), name: href };
   }
   if (SCHEME.test(href))
     return { kind: 'handler', handler: schemeHandler(fn, what, href, use), name: href };
@@ -46,7 +52,7 @@ export async function resolveTarget(
   if (use === 'load') {
     const base = (globalThis as { location?: { href: string } }).location?.href;
     const url = base === undefined ? href : new URL(href, base).href;
-    return { kind: 'handler', handler: tf.io.http(url), name: url };
+    return { kind: 'handler', handler: remoteHandler(fn, url, timeoutMs), name: url };
   }
   throw typeError(
     fn,
@@ -65,11 +71,33 @@ function schemeHandler(
   const handler = handlers[0];
   if (handler === undefined) {
     const scheme = href.slice(0, href.indexOf('://') + 3);
-    throw rangeError(
+    throw new ModelFileError(
       fn,
-      `${what} ${show(href)}: TF.js has no way to ${use} ${scheme} here` +
-        (isNode() ? ' (browser storage does not exist in Node; pass a folder path)' : ''),
+      'unsupported',
+      href,
+      `TF.js has no way to ${use} ${scheme} here` +
+        (isNode()
+          ? " (browser storage does not exist in Node; pass a folder path or 'file://./folder')"
+          : ''),
     );
   }
   return handler;
+}
+
+/**
+ * The folder a `file:` URL names. `file:///abs` and `file://localhost/abs` are URLs (percent
+ * escapes decoded); `file://./m`, `file://m` and `file:m` are the relative paths tfjs-node's
+ * `file://` scheme and its users write, taken as they are.
+ */
+async function filePath(fn: string, what: string, href: string): Promise<string> {
+  if (/^file:\/\/(localhost)?\//i.test(href)) {
+    try {
+      return (await import('../platform/node')).pathOf(href);
+    } catch (err) {
+      throw typeError(fn, `${what} ${show(href)} is not a file path (${(err as Error).message})`);
+    }
+  }
+  const rest = href.replace(/^file:(\/\/)?/i, '');
+  if (rest === '') throw rangeError(fn, `${what} is ${show(href)}; expected a folder after file:`);
+  return rest;
 }
