@@ -52,6 +52,8 @@ export { fitClassifier } from './model/fitClassifier';
 export type {
   BatchLogs,
   ClassifierCallbacks,
+  FitCallback,
+  TfjsCallbackObject,
   ClassifierHistory,
   ClassifierTraining,
   EpochLogs,
@@ -69,6 +71,7 @@ export {
   type PredictClassesOptions,
 } from './model/predictClasses';
 export type { ClassifierData } from './model/classifierInputs';
+export type { ClassifierInput, ClassifierLabels } from './model/plainData';
 export {
   ProgressLogger,
   type ProgressLoggerOptions,
@@ -76,7 +79,7 @@ export {
   type Verbosity,
 } from './progress/ProgressLogger';
 export { saveModel, type SaveModelOptions, type SavedModel } from './io/saveModel';
-export { loadModel } from './io/loadModel';
+export { loadModel, type LoadModelOptions } from './io/loadModel';
 export { ModelFileError, type ModelFileErrorCode } from './io/ModelFileError';
 export { selectBackend, releaseBackend, type SelectBackendOptions } from './backend/selectBackend';
 export { useFastKernels } from './backend/fastKernels';

@@ -344,7 +344,7 @@ describe('saveModel and loadModel in Node', () => {
       /^saveModel: target is 42; expected a folder path, a URL or an IOHandler/,
     );
     await expect(saveModel({} as never, join(root, 'x'))).rejects.toThrow(
-      /^saveModel: model is Object; expected a tfjs-layers model/,
+      /^saveModel: model is an empty object; expected a tfjs-layers model$/,
     );
     await expect(loadModel(null as never)).rejects.toThrow(/^loadModel: source is null/);
     await expect(saveModel(model, join(root, 'x'), { overwrite: 'yes' as never })).rejects.toThrow(
