@@ -101,6 +101,12 @@ let releaseWebGpu: (() => void) | undefined;
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
   const fn = 'selectBackend';
   // Every option is checked before any backend is touched.
+  if (typeof options === 'string') {
+    throw typeError(
+      fn,
+      `options is ${show(options)}; pass the backends to try as prefer: selectBackend({ prefer: [${show(options)}] })`,
+    );
+  }
   const o = checkOptions(fn, options, {
     prefer: arrayOf(oneOf(ALL), { min: 1 }, 'a list of backends'),
     allowSoftwareAdapter: boolean,

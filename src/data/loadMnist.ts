@@ -105,6 +105,12 @@ type Reader = (name: string) => Promise<Uint8Array | undefined>;
  */
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistData> {
   const fn = 'loadMnist';
+  if (typeof options === 'string' || options instanceof URL) {
+    throw typeError(
+      fn,
+      `options is ${show(String(options))}; pass the folder or URL as source: loadMnist({ source: ${show(String(options))} })`,
+    );
+  }
   const { source, trainLimit, testLimit, fetch } = checkOptions(fn, options, {
     source: pathOrUrl,
     trainLimit: integer({ min: 0 }),

@@ -73,9 +73,10 @@ const FN = 'fitClassifier';
  * have none).
  *
  * @param model - a compiled tfjs-layers model with one input and one output
- * @param data - `x` float32 `[N, features]`, `y` one-hot `[N, classes]`
- * @param options - epochs, batch size, validation data, shuffle, seed, verbosity, callbacks,
- *   engine and threads
+ * @param data - `x` float32 `[N, features]`, `y` one-hot `[N, classes]`: tensors, `NdArray`s or
+ *   nested arrays (see {@link ClassifierData}); made into tensors for the call and disposed
+ * @param options - epochs, batch size, validation data or split, shuffle, seed, verbosity,
+ *   callbacks (denselab's hooks or tfjs callback objects), engine and threads
  * @returns the epochs, Keras' history and the path training took
  * @throws TypeError or RangeError before training for bad options, unknown option keys, or
  *   data that does not fit the model (wrong shapes, labels, NaN or infinite inputs, naming the

@@ -12,6 +12,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildDenseClassifier,
+  loadMnist,
+  selectBackend,
   compareOptimizers,
   createOptimizer,
   evaluateClassifier,
@@ -597,6 +599,28 @@ const MORE_HABITS: Habit[] = [
       // @ts-expect-error: not an option
       compareOptimizers([0, 1, 2], [1, 3, 5], { batchSize: 32 }),
     error(TypeError, /unknown option "batchSize": every step uses all the points/),
+  ],
+  [
+    'tfjs',
+    "selectBackend('wasm') (as tf.setBackend('wasm'))",
+    () =>
+      // @ts-expect-error: tf.setBackend's shape
+      selectBackend('wasm'),
+    error(
+      TypeError,
+      /^selectBackend: options is "wasm"; pass the backends to try as prefer: selectBackend\(\{ prefer: \["wasm"\] \}\)$/,
+    ),
+  ],
+  [
+    'Keras datasets',
+    "loadMnist('./mnist')",
+    () =>
+      // @ts-expect-error: a folder where the options belong
+      loadMnist('./mnist'),
+    error(
+      TypeError,
+      /^loadMnist: options is "\.\/mnist"; pass the folder or URL as source: loadMnist\(\{ source: "\.\/mnist" \}\)$/,
+    ),
   ],
   [
     'Keras fit',
