@@ -221,6 +221,16 @@ export function customCallbackHas(callback: object, hook: string): boolean | und
 }
 
 /**
+ * What a tfjs-layers `EarlyStopping` watches (`monitor`, protected: `'val_loss'` unless given);
+ * undefined for any other callback.
+ */
+export function earlyStoppingMonitor(callback: object): string | undefined {
+  if (!(callback instanceof tfl.EarlyStopping)) return undefined;
+  const monitor = (callback as unknown as { monitor?: unknown }).monitor;
+  return typeof monitor === 'string' ? monitor : undefined;
+}
+
+/**
  * Emscripten's process handlers in tfjs-backend-wasm's Node build: once its module starts it
  * adds an `uncaughtException` listener that rethrows (Node then exits with code 7 from inside
  * tfjs) and an `unhandledRejection` listener that throws, and removes them only in the

@@ -7,7 +7,11 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { typeError } from '../core/errors';
-import { baseCallbackHooks, customCallbackHas } from '../internals/tfjsInternals';
+import {
+  baseCallbackHooks,
+  customCallbackHas,
+  earlyStoppingMonitor,
+} from '../internals/tfjsInternals';
 import type { BatchLogs, ClassifierCallbacks, EpochLogs } from './fitTypes';
 
 /** The part of tfjs' `BaseCallback` used here. */
@@ -81,6 +85,13 @@ export function adaptTfjsCallback(
     throw typeError(
       fn,
       `${path} implements onBatchBegin, which fitClassifier does not call; expected a callback that uses onBatchEnd instead`,
+    );
+  }
+  const monitor = earlyStoppingMonitor(c);
+  if (monitor?.startsWith('val_') === true && !params.doValidation) {
+    throw typeError(
+      fn,
+      `${path} stops early on ${JSON.stringify(monitor)}, but there is no validation data; expected validationData or validationSplit, or monitor: 'loss'`,
     );
   }
   c.setModel(model);

@@ -612,6 +612,15 @@ const MORE_HABITS: Habit[] = [
     ),
   ],
   [
+    'Keras',
+    'callbacks: [tfl.callbacks.earlyStopping()] without validation data',
+    () => fitClassifier(net(), { x: X, y: Y }, { callbacks: [tfl.callbacks.earlyStopping()] }),
+    error(
+      TypeError,
+      /^fitClassifier: callbacks\[0\] stops early on "val_loss", but there is no validation data; expected validationData or validationSplit, or monitor: 'loss'$/,
+    ),
+  ],
+  [
     'Keras datasets',
     "loadMnist('./mnist')",
     () =>

@@ -8,6 +8,7 @@ import {
   adamPowers,
   baseCallbackHooks,
   customCallbackHas,
+  earlyStoppingMonitor,
   adamState,
   compiledLoss,
   cpuParts,
@@ -153,6 +154,12 @@ describe('tfjs-layers callbacks', () => {
     const early = tfl.callbacks.earlyStopping() as unknown as Record<string, unknown>;
     expect(early.onBatchEnd).toBe(base.onBatchEnd); // not overridden: fitClassifier skips it
     expect(early.onEpochEnd).not.toBe(base.onEpochEnd);
+  });
+
+  it("EarlyStopping keeps what it watches in monitor, 'val_loss' by default", () => {
+    expect(earlyStoppingMonitor(tfl.callbacks.earlyStopping())).toBe('val_loss');
+    expect(earlyStoppingMonitor(tfl.callbacks.earlyStopping({ monitor: 'loss' }))).toBe('loss');
+    expect(earlyStoppingMonitor(new tfl.CustomCallback({}))).toBeUndefined();
   });
 
   it('CustomCallback keeps each given hook under its short name (batchEnd for onBatchEnd)', () => {
