@@ -29,8 +29,6 @@ export type ClassifierInput = tf.Tensor | NdArray | readonly (readonly number[])
  */
 export type ClassifierLabels = ClassifierInput | TypedArray | readonly number[];
 
-const FLOAT_ARRAYS = ['Float32Array', 'Float64Array'];
-
 /** `fitClassifier(model, x, y, options)` and friends: the message that says the right call. */
 export function checkCallShape(fn: string, data: unknown, third: unknown, call: string): void {
   const isXY = typeof data === 'object' && data !== null && 'x' in data && 'y' in data;
@@ -63,23 +61,15 @@ export function inputTensor(
         `${what} is ${show(x)}; expected rows [N, ${width ?? 'features'}]${hint}`,
       );
     }
-    if (!FLOAT_ARRAYS.includes(x.data.constructor.name)) {
+    if (!(x.data instanceof Float32Array || x.data instanceof Float64Array)) {
       throw typeError(
         fn,
         `${what} is ${show(x)}; expected float values (normalize(images) makes a Float32Array in [0, 1])`,
       );
     }
-    return {
-      tensor: tf.tensor2d(copyFor(x.data, 'float32'), [x.shape[0]!, x.shape[1]!]),
-      owned: true,
-    };
   }
-  if (Array.isArray(x) && x.length > 0 && Array.isArray(x[0])) {
-    return {
-      tensor: tf.tensor2d(rowsFrom(fn, x, what), [x.length, (x[0] as unknown[]).length]),
-      owned: true,
-    };
-  }
+  const rows = ownedRows(fn, x, what);
+  if (rows !== undefined) return rows;
   if (isTypedArray(x) || Array.isArray(x)) {
     const values = x as ArrayLike<number>;
     throw typeError(
@@ -92,6 +82,23 @@ export function inputTensor(
     fn,
     `${what} is ${show(x)}; expected a tensor, an NdArray ({ data, shape }) or a nested array of rows`,
   );
+}
+
+/** A 2-D NdArray or nested array of rows as a float32 tensor made for the call (owned). */
+function ownedRows(
+  fn: string,
+  value: unknown,
+  what: string,
+): { tensor: tf.Tensor; owned: boolean } | undefined {
+  if (isNdArray(value) && value.shape.length === 2) {
+    const [n, width] = value.shape as [number, number];
+    return { tensor: tf.tensor2d(copyFor(value.data, 'float32'), [n, width]), owned: true };
+  }
+  if (Array.isArray(value) && value.length > 0 && Array.isArray(value[0])) {
+    const width = (value[0] as unknown[]).length;
+    return { tensor: tf.tensor2d(rowsFrom(fn, value, what), [value.length, width]), owned: true };
+  }
+  return undefined;
 }
 
 /** A nested array of numeric rows of one length, flattened; refused naming the first bad row. */
@@ -146,17 +153,9 @@ export function labelTensor(
     if (y.shape.length !== 2) {
       throw rangeError(fn, `${what} is ${show(y)}; expected rows [N, ${outputs ?? 'outputs'}]`);
     }
-    return {
-      tensor: tf.tensor2d(copyFor(y.data, 'float32'), [y.shape[0]!, y.shape[1]!]),
-      owned: true,
-    };
   }
-  if (Array.isArray(y) && y.length > 0 && Array.isArray(y[0])) {
-    return {
-      tensor: tf.tensor2d(rowsFrom(fn, y, what), [y.length, (y[0] as unknown[]).length]),
-      owned: true,
-    };
-  }
+  const rows = ownedRows(fn, y, what);
+  if (rows !== undefined) return rows;
   throw typeError(
     fn,
     `${what} is ${show(y)}; expected a tensor, an NdArray, a nested array of rows or an array of class labels`,

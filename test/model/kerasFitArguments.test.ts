@@ -43,6 +43,7 @@ describe.each(['auto', 'tfjs'] as const)("validationSplit (engine: '%s')", (engi
     'split %f of 10 rows trains on the first %i and validates on the rest',
     async (split, trainRows) => {
       expect(trainRows).toBe(Math.floor(N * (1 - split))); // Keras' rule, stated
+      const before = tf.memory().numTensors;
       const model = net();
       const sizes: number[] = [];
       const checks: { val: number; reference: number }[] = [];
@@ -50,7 +51,6 @@ describe.each(['auto', 'tfjs'] as const)("validationSplit (engine: '%s')", (engi
         x: tf.slice(X, [trainRows, 0], [-1, -1]),
         y: tf.slice(Y, [trainRows, 0], [-1, -1]),
       };
-      const before = tf.memory().numTensors;
       await fitClassifier(
         model,
         { x: X, y: Y },
