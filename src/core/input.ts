@@ -21,11 +21,16 @@ export function isTypedArray(x: unknown): x is TypedArray {
   return ArrayBuffer.isView(x) && !(x instanceof DataView);
 }
 
+/**
+ * True for an NdArray `{ data, shape }`. A typed array is never one, even when it carries
+ * `data` and `shape` too (loadMnist's labels do, for 0.1's code): it is taken as what it is.
+ */
 export function isNdArray(x: unknown): x is NdArray {
   return (
     typeof x === 'object' &&
     x !== null &&
     !isTensor(x) &&
+    !isTypedArray(x) &&
     isTypedArray((x as NdArray).data) &&
     Array.isArray((x as NdArray).shape)
   );

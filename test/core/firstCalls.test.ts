@@ -96,6 +96,18 @@ const ISSUE_ROWS: Habit[] = [
     ),
   ],
   [
+    'loadMnist',
+    'fitClassifier(model, { x, y: train.labels }) with the labels loadMnist returns',
+    async () => {
+      const { train } = await loadMnist({ trainLimit: 8, testLimit: 0 });
+      return fitClassifier(net(), { x: X, y: train.labels }, quiet);
+    },
+    error(
+      RangeError,
+      /^fitClassifier: data\.y is a Uint8Array of 8 class labels, but the model's loss is categorical cross-entropy, which needs one-hot rows: toCategorical\(labels, 2\)$/,
+    ),
+  ],
+  [
     'Keras (numpy)',
     'fitClassifier(model, { x: [[...], ...], y: [[1, 0], ...] })',
     () => fitClassifier(net(), { x: ROWS, y: ONE_HOT }, quiet),
