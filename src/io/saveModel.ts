@@ -91,7 +91,8 @@ export async function saveModel(
   const fn = 'saveModel';
   if (
     (typeof model === 'string' || model instanceof URL) &&
-    typeof (target as { save?: unknown } | null)?.save === 'function'
+    typeof (target as { save?: unknown } | null)?.save === 'function' &&
+    Array.isArray((target as { layers?: unknown }).layers)
   ) {
     throw typeError(
       fn,
