@@ -137,14 +137,22 @@ export async function checkData(
       ? { x: data[0] as unknown, y: data[1] as unknown } // tfjs' validationData: [x, y]
       : data
   ) as Record<string, unknown> | null;
+  if (typeof d === 'object' && d !== null && 'xs' in d && 'ys' in d) {
+    throw typeError(
+      fn,
+      `${what} has xs and ys (the names of tfjs' datasets); expected { x, y }: ${fn}(model, { x: xs, y: ys })`,
+    );
+  }
   if (typeof d !== 'object' || d === null || isDataLike(d) || !('x' in d) || !('y' in d)) {
     throw typeError(fn, `${what} is ${show(data)}; expected { x, y }`);
   }
   const extra = Object.keys(d).filter((k) => k !== 'x' && k !== 'y');
   if (extra.length > 0) {
+    const option = ['validationData', 'validationSplit', 'epochs', 'batchSize'].includes(extra[0]!);
     throw typeError(
       fn,
-      `${what} has unknown key ${JSON.stringify(extra[0])}; expected only x and y`,
+      `${what} has unknown key ${JSON.stringify(extra[0])}; expected only x and y` +
+        (option ? ` (${extra[0]} is an option: ${fn}(model, { x, y }, { ${extra[0]} }))` : ''),
     );
   }
   const owned: tf.Tensor[] = [];

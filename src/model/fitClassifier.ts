@@ -418,7 +418,7 @@ async function runEpochs(
     history.accuracy.push(logs.accuracy);
     epochList.push(epoch);
     run.logger.epochEnd(logs);
-    await callHooks(loop, 'onEpochEnd', epoch, logs);
+    await callHooks(loop, 'onEpochEnd', epoch, withTfjsNames(logs));
     if (model.stopTraining) break;
   }
   const result = trimmed(history);
@@ -468,7 +468,7 @@ async function runEpoch(
       sums.done++;
       if (wantBatchLogs) {
         await trainer.sync(false);
-        const logs = { loss: o.loss, accuracy: o.accuracy, size: o.size };
+        const logs = withTfjsNames({ loss: o.loss, accuracy: o.accuracy, size: o.size });
         await callHooks(loop, 'onBatchEnd', sums.done - 1, logs);
       }
     }
@@ -530,4 +530,17 @@ function shuffleInPlace(a: Int32Array, rng: () => number): void {
 /** `1 row`, `8 rows`. */
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Logs that also answer to tfjs' names (`logs.acc`, `logs.val_acc`, as tfjs' tutorials read
+ * them), as non-enumerable getters: JSON and `Object.keys` show Keras' names only.
+ */
+function withTfjsNames<T extends { accuracy: number; val_accuracy?: number }>(logs: T): T {
+  const out = { ...logs };
+  Object.defineProperty(out, 'acc', { get: () => out.accuracy, enumerable: false });
+  if (out.val_accuracy !== undefined) {
+    Object.defineProperty(out, 'val_acc', { get: () => out.val_accuracy, enumerable: false });
+  }
+  return out;
 }

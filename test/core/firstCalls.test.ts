@@ -633,6 +633,57 @@ const MORE_HABITS: Habit[] = [
     ),
   ],
   [
+    'tfjs datasets',
+    'fitClassifier(model, { xs, ys })',
+    () =>
+      // @ts-expect-error: tf.data's names
+      fitClassifier(net(), { xs: X, ys: Y }),
+    error(
+      TypeError,
+      /^fitClassifier: data has xs and ys \(the names of tfjs' datasets\); expected \{ x, y \}: fitClassifier\(model, \{ x: xs, y: ys \}\)$/,
+    ),
+  ],
+  [
+    'Keras fit',
+    'fitClassifier(model, { x, y, validationData })',
+    () =>
+      // @ts-expect-error: an option inside the data
+      fitClassifier(net(), { x: X, y: Y, validationData: { x: X, y: Y } }),
+    error(
+      TypeError,
+      /has unknown key "validationData"; expected only x and y \(validationData is an option: fitClassifier\(model, \{ x, y \}, \{ validationData \}\)\)$/,
+    ),
+  ],
+  [
+    'tfjs tutorials',
+    'callbacks: { onEpochEnd: (epoch, logs) => logs.acc }',
+    async () => {
+      const seen: unknown[] = [];
+      await fitClassifier(
+        net(),
+        { x: X, y: Y },
+        {
+          ...quiet,
+          validationSplit: 0.25,
+          callbacks: {
+            onEpochEnd: (_e, logs) => {
+              const l = logs as unknown as Record<string, unknown>;
+              seen.push(
+                l.acc === logs.accuracy,
+                l.val_acc === logs.val_accuracy,
+                Object.keys(logs),
+              );
+            },
+          },
+        },
+      );
+      return seen;
+    },
+    any((seen) =>
+      expect(seen).toEqual([true, true, ['loss', 'accuracy', 'val_loss', 'val_accuracy']]),
+    ),
+  ],
+  [
     'Keras datasets',
     "loadMnist('./mnist')",
     () =>
