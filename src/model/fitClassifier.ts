@@ -185,8 +185,9 @@ function withTfjsCallbacks(
     batchSize: run.batchSize,
     doValidation,
   };
+  const path = (i: number): string => (run.callbacksListed ? `callbacks[${i}]` : 'callbacks');
   return run.callbacks.map((c, i) =>
-    isTfjsCallback(c) ? adaptTfjsCallback(FN, `callbacks[${i}]`, c, model, params) : c,
+    isTfjsCallback(c) ? adaptTfjsCallback(FN, path(i), c, model, params) : c,
   );
 }
 
@@ -252,6 +253,8 @@ interface Run {
   seed: number | undefined;
   logger: ProgressLogger;
   callbacks: (ClassifierCallbacks | TfjsCallback)[];
+  /** Whether `callbacks` came as a list (messages then name `callbacks[i]`). */
+  callbacksListed: boolean;
   engine: 'auto' | 'tfjs';
   threads: number | undefined;
 }
@@ -287,6 +290,7 @@ function checkFitOptions(options: unknown): Run {
     seed: o.seed,
     logger: o.logger ?? new ProgressLogger({ verbose: o.verbose ?? 1, sink: o.sink }),
     callbacks: o.callbacks ?? [],
+    callbacksListed: Array.isArray((options as { callbacks?: unknown } | null)?.callbacks),
     engine: o.engine ?? 'auto',
     threads: o.threads,
   };
@@ -461,7 +465,9 @@ async function runEpoch(
   const sums = { loss: 0, accuracy: 0, seen: 0, done: 0 };
   const flush = async (): Promise<void> => {
     for (const o of await trainer.collect()) {
-      if (!Number.isFinite(o.loss)) throw await diverged(loop, epoch, sums.done + 1, o.loss);
+      if (!Number.isFinite(o.loss)) {
+        throw await diverged(loop, epoch, sums.done + 1, o.loss, o.weightsNotFinite === true);
+      }
       sums.loss += o.loss * o.size;
       sums.accuracy += o.accuracy * o.size;
       sums.seen += o.size;
@@ -493,6 +499,7 @@ async function diverged(
   epoch: number,
   batch: number,
   loss: number,
+  weightsOnly: boolean,
 ): Promise<NonFiniteLossError> {
   const steps = await loop.trainer.recover();
   const at = steps - 1;
@@ -506,7 +513,7 @@ async function diverged(
     batch,
     Number.isFinite(loss) ? NaN : loss,
     trimmed(loop.history),
-    `${divergenceHint(loop.model.optimizer) ?? 'try a smaller learning rate, and check the inputs for values far outside [0, 1]'}; the model holds ${restored}`,
+    `${weightsOnly ? 'strictly, the weights stopped being finite, and a ReLU (which turns NaN and -Infinity into 0) kept the loss finite; ' : ''}${divergenceHint(loop.model.optimizer) ?? 'try a smaller learning rate, and check the inputs for values far outside [0, 1]'}; the model holds ${restored}`,
   );
 }
 

@@ -84,13 +84,23 @@ export class TfjsTrainer implements Trainer {
     if (this.queue.length === 0) return [];
     const batch = this.queue;
     this.queue = [];
+    // One read-back: the losses, each step's stats, and whether every weight is still finite
+    // after the last step (its loss alone can hide NaN weights behind a ReLU).
     const stacked = tf.tidy(() =>
-      tf.concat([tf.stack(batch.map((p) => p.loss)), ...batch.map((p) => p.stats)]),
+      tf.concat([
+        tf.stack(batch.map((p) => p.loss)),
+        ...batch.map((p) => p.stats),
+        tf.reshape(
+          tf.cast(tf.all(tf.stack(this.variables.map((v) => tf.all(tf.isFinite(v))))), 'float32'),
+          [1],
+        ),
+      ]),
     );
     tf.dispose(batch.flatMap((p) => [p.loss, p.stats]));
     const values = await stacked.data();
     stacked.dispose();
     const n = batch.length;
+    const weightsFinite = values[3 * n] === 1;
     const outcomes = batch.map((q, i): StepOutcome => {
       const loss = values[i] as number;
       const predSum = values[n + 2 * i + 1] as number;
@@ -100,6 +110,9 @@ export class TfjsTrainer implements Trainer {
         size: q.size,
       };
     });
+    if (!weightsFinite && outcomes.every((o) => Number.isFinite(o.loss))) {
+      outcomes[n - 1] = { ...(outcomes[n - 1] as StepOutcome), loss: NaN, weightsNotFinite: true };
+    }
     const bad = outcomes.findIndex((o) => !Number.isFinite(o.loss));
     this.steps += n;
     if (bad < 0) {
@@ -107,8 +120,9 @@ export class TfjsTrainer implements Trainer {
       this.replace(this.checked);
       this.checked = this.unchecked;
       this.unchecked = this.snapshot();
-    } else if (bad > 0) {
-      // The first step ran on the unchecked weights and gave a finite loss.
+    } else if (bad > 0 || outcomes[bad]?.weightsNotFinite === true) {
+      // The first step ran on the unchecked weights and gave a finite loss (with non-finite
+      // weights after the last step, every step did).
       this.replace(this.checked);
       this.checked = this.unchecked;
       this.unchecked = { steps: this.unchecked.steps, values: [] };

@@ -6,6 +6,11 @@ export interface StepOutcome {
   readonly accuracy: number;
   /** Samples in the batch. */
   readonly size: number;
+  /**
+   * The loss was finite but the weights after this step were not (a ReLU can turn NaN into 0,
+   * so a NaN layer can still give a plausible loss); `loss` is then NaN.
+   */
+  readonly weightsNotFinite?: true;
 }
 
 /**

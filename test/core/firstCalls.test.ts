@@ -409,7 +409,7 @@ const MORE_HABITS: Habit[] = [
       ),
     error(
       TypeError,
-      /callbacks\[0\] implements onBatchBegin, which fitClassifier does not call; expected a callback that uses onBatchEnd instead$/,
+      /^fitClassifier: callbacks implements onBatchBegin, which fitClassifier does not call; expected a callback that uses onBatchEnd instead$/,
     ),
   ],
   [

@@ -623,6 +623,41 @@ describe('fitClassifier checks', () => {
     });
   }
 
+  it('a finite loss from weights that are not finite is an error too (a ReLU can hide them)', async () => {
+    const before = tf.memory().numTensors;
+    const model = buildDenseClassifier({
+      inputSize: 4,
+      hiddenUnits: [5],
+      numClasses: 3,
+      optimizer: 'sgd',
+      seed: 1,
+    });
+    // A first-layer bias of -Infinity: every hidden unit is ReLU(-Infinity) = 0, so the loss is
+    // a plausible ln 3 while the weights are not finite.
+    const [kernel, , k2, b2] = model.getWeights();
+    const minusInf = tf.fill([5], -Infinity);
+    model.setWeights([kernel!, minusInf, k2!, b2!]);
+    minusInf.dispose();
+    const xs = tf.randomUniform([16, 4], 0, 1, 'float32', 3);
+    const ys = toCategorical(
+      Array.from({ length: 16 }, (_, i) => i % 3),
+      3,
+    );
+    const err = await fitClassifier(
+      model,
+      { x: xs, y: ys },
+      { epochs: 2, verbose: 0, engine: 'tfjs' },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    expect((err as NonFiniteLossError).epoch).toBe(1);
+    expect((err as Error).message).toMatch(
+      /^fitClassifier: the loss became NaN at epoch 1, batch 1; strictly, the weights stopped being finite, and a ReLU \(which turns NaN and -Infinity into 0\) kept the loss finite; /,
+    );
+    tf.dispose([xs, ys]);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("names tfjs' centered RMSprop when it turns a zero gradient into NaN", async () => {
     const before = tf.memory().numTensors;
     const optimizer = tf.train.rmsprop(0.001, 0.9, 0, 1e-7, true);
