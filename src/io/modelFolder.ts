@@ -209,17 +209,20 @@ async function takeLock(env: FolderEnv, target: string, file: string): Promise<v
     await handle.close();
   }
   try {
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await env.fs.link(temporary, file);
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const holder = await env.fs.readFile(file, 'utf8').catch(() => '');
+        // A lock that is gone by now was released: try again, never remove what may already be
+        // the next save's lock.
+        const holder = await env.fs.readFile(file, 'utf8').catch(() => undefined);
+        if (holder === undefined) continue;
         const [pid, host] = holder.trim().split(' ');
         const ours = Number(pid) === env.pid && host === env.hostname; // left by a failed unlock
         const live = host === env.hostname ? !ours && env.alive(Number(pid)) : holder !== '';
-        if (live && attempt === 0) {
+        if (live) {
           throw new ModelFileError(
             'saveModel',
             'busy',
