@@ -83,7 +83,7 @@ export async function findAdapter(): Promise<AdapterSearch> {
     };
   }
   const dawn = loaded.module as { create(options: string[]): GpuLike; globals: object };
-  const gpu = dawn.create([]);
+  const gpu = dawnInstance(dawn);
   const adapter = await node.withRuntimeDir(() =>
     gpu.requestAdapter({ powerPreference: 'high-performance' }),
   );
@@ -96,6 +96,20 @@ export async function findAdapter(): Promise<AdapterSearch> {
   }
   const cleanup = installGlobals(dawn.globals, gpu);
   return { found: true, adapter, summary: summarize(adapter), cleanup };
+}
+
+/** The one Dawn instance of this process (see {@link dawnInstance}). */
+let dawnGpu: GpuLike | undefined;
+
+/**
+ * Dawn's `create([])`, once per process: a second instance in the same process aborts it or
+ * crashes it now and then ("The futex facility returned an unexpected error code", a
+ * segmentation fault, or a hang, seen on SwiftShader in about a third of runs that called
+ * `selectBackend` twice). Every search for an adapter reuses the first.
+ */
+function dawnInstance(dawn: { create(options: string[]): GpuLike }): GpuLike {
+  dawnGpu ??= dawn.create([]);
+  return dawnGpu;
 }
 
 /**
