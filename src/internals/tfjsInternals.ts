@@ -255,3 +255,27 @@ export function emscriptenProcessListeners(): {
   }
   return found;
 }
+
+/**
+ * Makes tfjs forget a backend initialisation still in flight (tfjs-core's engine keeps its
+ * number in `pendingBackendInitId` and the promise in `pendingBackendInit`, both private): a
+ * later answer from the abandoned backend is then discarded as outdated, as tfjs does when
+ * another backend was set meanwhile, instead of replacing the backend chosen since.
+ */
+export function abandonBackendInit(): void {
+  const engine = tf.engine() as unknown as {
+    pendingBackendInitId: number;
+    pendingBackendInit: Promise<boolean> | null;
+  };
+  engine.pendingBackendInitId++;
+  engine.pendingBackendInit = null;
+}
+
+/**
+ * Whether tfjs has already created the backend `name` (tfjs-core's engine keeps instances in
+ * `registry`, private). `tf.findBackend` cannot tell: it starts the backend when it was not.
+ */
+export function backendCreated(name: string): boolean {
+  const registry = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+  return registry[name] != null;
+}

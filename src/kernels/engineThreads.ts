@@ -5,6 +5,7 @@
  * workers spin briefly before they sleep, since during training the next job comes within
  * microseconds. Internal.
  */
+import { NoAnswer, withinBound } from '../core/bound';
 import { isNode } from '../core/env';
 import type { TileCall } from './gemm';
 
@@ -73,6 +74,14 @@ interface WorkerHandle {
   stop(): void;
 }
 
+/** A worker being started: `ready` settles once it answers (or fails to start). */
+interface Starting extends WorkerHandle {
+  ready: Promise<void>;
+}
+
+/** How long a worker may take to start and answer, in milliseconds. */
+export const WORKER_START_MS = 10_000;
+
 /** The engine's worker threads. */
 export class ThreadPool {
   private seq = 0;
@@ -89,8 +98,9 @@ export class ThreadPool {
 
   /**
    * Starts `count` workers on `memory` (shared) with the module's exports `names`; their
-   * command blocks start at byte `base`, `COMMAND_WORDS` words each. Returns the reason when
-   * workers cannot run here.
+   * command blocks start at byte `base`, `COMMAND_WORDS` words each. Rejects with the reason
+   * when workers cannot run here, or when one does not answer within `boundMs` (the workers
+   * started so far are stopped). `host` replaces the worker's start-up code (tests only).
    */
   static async start(
     count: number,
@@ -98,17 +108,26 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     base: number,
     names: readonly string[],
+    boundMs = WORKER_START_MS,
+    host?: string,
   ): Promise<ThreadPool> {
-    const spawn = isNode() ? await nodeSpawner() : browserSpawner();
+    const spawn = isNode() ? await nodeSpawner(host) : browserSpawner(host);
     const workers: WorkerHandle[] = [];
     try {
       for (let w = 0; w < count; w++) {
         const at = base + w * COMMAND_WORDS * 4;
         new Int32Array(memory.buffer, at, COMMAND_WORDS).fill(0);
-        workers.push(await spawn({ module, memory, base: at, names, spin: 20_000 }));
+        const worker = spawn({ module, memory, base: at, names, spin: 20_000 });
+        workers.push(worker);
+        await withinBound(worker.ready, boundMs, `worker thread ${w + 1} of ${count}`);
       }
     } catch (err) {
       for (const w of workers) w.stop();
+      if (err instanceof NoAnswer) {
+        throw new Error(
+          `${err.message} (a page's Content-Security-Policy may block blob: workers, or the machine is overloaded)`,
+        );
+      }
       throw err;
     }
     return new ThreadPool(workers, new Map(names.map((n, i) => [n, i])), isNode());
@@ -182,30 +201,32 @@ interface WorkerData {
   spin: number;
 }
 
-type Spawner = (data: WorkerData) => Promise<WorkerHandle>;
+type Spawner = (data: WorkerData) => Starting;
 
-async function nodeSpawner(): Promise<Spawner> {
+async function nodeSpawner(host?: string): Promise<Spawner> {
   const { startWorker, WORKER_HOST } = await import('../platform/node');
-  const source = workerSource(WORKER_HOST);
-  return async (data) => {
-    const worker = await startWorker(source, data);
-    return {
-      ctrl: new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS),
-      stop: () => worker.stop(),
-    };
-  };
+  const source = workerSource(host ?? WORKER_HOST);
+  return (data) => ({
+    ctrl: new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS),
+    ...startWorker(source, data),
+  });
 }
 
-function browserSpawner(): Spawner {
-  const source = workerSource(BROWSER_HOST);
-  return (data) =>
-    new Promise((resolve, reject) => {
-      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      const worker = new Worker(url);
-      URL.revokeObjectURL(url);
-      const ctrl = new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS);
-      worker.onmessage = () => resolve({ ctrl, stop: () => worker.terminate() });
-      worker.onerror = (e) => reject(new Error(e.message));
-      worker.postMessage(data);
+function browserSpawner(host?: string): Spawner {
+  const source = workerSource(host ?? BROWSER_HOST);
+  return (data) => {
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    URL.revokeObjectURL(url);
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.onmessage = () => resolve();
+      worker.onerror = (e) => reject(new Error(e.message || 'the worker failed to load'));
     });
+    worker.postMessage(data);
+    return {
+      ctrl: new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS),
+      ready,
+      stop: () => worker.terminate(),
+    };
+  };
 }

@@ -37,8 +37,8 @@ export function loadDawn(): Promise<{ module: unknown } | { missing: boolean; er
   return Promise.resolve({ missing: true, error: 'browsers have their own WebGPU' });
 }
 
-export function startWorker(): Promise<{ stop(): void }> {
-  return Promise.reject(nodeOnly('a worker thread from source text'));
+export function startWorker(): { ready: Promise<void>; stop(): void } {
+  throw nodeOnly('a worker thread from source text');
 }
 
 export function folderEnv(): FolderEnv {
@@ -50,3 +50,25 @@ export function withRuntimeDir<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export const WORKER_HOST = '';
+
+/** The version of tfjs-backend-wasm whose binary the build copied beside this file. */
+declare const __TFJS_WASM_VERSION__: string;
+
+/**
+ * denselab's copy of tfjs' SIMD wasm binary, beside this file in the package: bundlers that
+ * understand `new URL(file, import.meta.url)` (Vite, webpack 5, Rollup with its assets
+ * plugin) emit it with the app and rewrite the URL. The URL is undefined where
+ * `import.meta.url` is empty (an iife or cjs bundle).
+ */
+export function carriedWasm(): { name: string; version: string; url?: string } | undefined {
+  // Defined by the package's build (tsup.config.ts); absent when this file runs from source.
+  if (typeof __TFJS_WASM_VERSION__ !== 'string') return undefined;
+  const name = 'tfjs-backend-wasm-simd.wasm';
+  let url: string | undefined;
+  try {
+    url = new URL('./tfjs-backend-wasm-simd.wasm', import.meta.url).href;
+  } catch {
+    url = undefined;
+  }
+  return { name, version: __TFJS_WASM_VERSION__, ...(url === undefined ? {} : { url }) };
+}

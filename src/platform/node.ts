@@ -83,16 +83,20 @@ export async function loadDawn(): Promise<
 }
 
 /**
- * Starts a worker thread running `source` (CommonJS text) with `data`; resolves once the worker
- * posts its first message.
+ * Starts a worker thread running `source` (CommonJS text) with `data`; `ready` resolves once
+ * the worker posts its first message and rejects if it fails first.
  */
-export function startWorker(source: string, data: unknown): Promise<{ stop(): void }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: data });
-    worker.unref();
-    worker.once('message', () => resolve({ stop: () => void worker.terminate() }));
+export function startWorker(source: string, data: unknown): { ready: Promise<void>; stop(): void } {
+  const worker = new Worker(source, { eval: true, workerData: data });
+  worker.unref();
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
     worker.once('error', reject);
+    worker.once('exit', (code) =>
+      reject(new Error(`the worker exited (code ${code}) before it answered`)),
+    );
   });
+  return { ready, stop: () => void worker.terminate() };
 }
 
 /** What model folders need: the file system, paths, hashing and this process. */
@@ -179,3 +183,11 @@ function start(init) {
   wt.parentPort.postMessage('ready');
   loop();
 }`;
+
+/**
+ * denselab's copy of tfjs' wasm binary, for browsers (see ../platform/browser.ts). Node reads
+ * tfjs' own files from node_modules.
+ */
+export function carriedWasm(): { name: string; version: string; url?: string } | undefined {
+  return undefined;
+}

@@ -174,3 +174,34 @@ describe("the engine's worker threads", () => {
     pool.dispose();
   });
 });
+
+describe("starting the engine's worker threads is bounded", () => {
+  const fns = gemmFunctions(false);
+  const start = (bound: number, host: string) => {
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+    const module = new WebAssembly.Module(encodeModule(fns, true));
+    const names = fns.map((f) => f.name);
+    return ThreadPool.start(2, module, memory, 2 * 65536, names, bound, host);
+  };
+
+  it('a worker that starts but never answers: an error naming it, once the bound has passed', async () => {
+    // A real worker thread whose start-up code never calls the engine's handler.
+    const began = Date.now();
+    await expect(
+      start(400, 'function start() { setInterval(function () {}, 1000); }'),
+    ).rejects.toThrow(
+      /^worker thread 1 of 2 did not answer within 400 ms \(a page's Content-Security-Policy may block blob: workers, or the machine is overloaded\)$/,
+    );
+    const took = Date.now() - began;
+    expect(took).toBeGreaterThanOrEqual(390);
+    expect(took).toBeLessThan(3_000);
+  });
+
+  it('a worker that fails while starting: its own error, without waiting for the bound', async () => {
+    const began = Date.now();
+    await expect(
+      start(20_000, "function start() { throw new Error('no engine here'); }"),
+    ).rejects.toThrow(/no engine here/);
+    expect(Date.now() - began).toBeLessThan(3_000);
+  });
+});

