@@ -5,6 +5,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import {
+  abandonBackendInit,
+  backendCreated,
   adamPowers,
   baseCallbackHooks,
   customCallbackHas,
@@ -167,5 +169,34 @@ describe('tfjs-layers callbacks', () => {
     expect(customCallbackHas(given, 'onBatchEnd')).toBe(true);
     expect(customCallbackHas(given, 'onBatchBegin')).toBe(false);
     expect(customCallbackHas({}, 'onBatchEnd')).toBeUndefined();
+  });
+
+  it('engine.registry: holds a backend once tfjs created it, which findBackend would do', () => {
+    tf.registerBackend('denselab-probe', () => tf.findBackend('cpu') ?? tf.backend());
+    expect(backendCreated('denselab-probe')).toBe(false);
+    expect(tf.engine().registryFactory['denselab-probe']).toBeDefined();
+    tf.findBackend('denselab-probe'); // creates it
+    expect(backendCreated('denselab-probe')).toBe(true);
+    tf.removeBackend('denselab-probe');
+  });
+
+  it('engine.pendingBackendInitId and pendingBackendInit: a start abandoned is discarded', async () => {
+    const engine = tf.engine() as unknown as {
+      pendingBackendInitId: number;
+      pendingBackendInit: Promise<boolean> | null;
+    };
+    let answer: (b: tf.KernelBackend) => void = () => undefined;
+    tf.registerBackend('denselab-slow', () => new Promise<tf.KernelBackend>((r) => (answer = r)));
+    const before = tf.getBackend();
+    const setting = tf.setBackend('denselab-slow');
+    expect(typeof engine.pendingBackendInitId).toBe('number');
+    expect(engine.pendingBackendInit).toBeInstanceOf(Promise);
+    abandonBackendInit();
+    expect(engine.pendingBackendInit).toBeNull();
+    await tf.setBackend(before);
+    answer(tf.findBackend(before));
+    expect(await setting).toBe(false); // outdated: tfjs discarded it
+    expect(tf.getBackend()).toBe(before);
+    tf.removeBackend('denselab-slow');
   });
 });
