@@ -262,17 +262,17 @@ const softwareSkipped = (what: string, which: string): string =>
   `${what} skipped (${which}): slower than wasm on a CPU; pass allowSoftwareAdapter to use it`;
 
 async function tryWebGpu(allowSoftware: boolean, ms: number): Promise<Tried> {
-  const search = await findAdapter();
-  if (!search.found) return { ok: false, reason: search.reason };
-  const adapter = search.summary;
-  if (adapter.software && !allowSoftware) {
-    search.cleanup();
+  const search = await findAdapter(allowSoftware);
+  if (!search.found) {
+    const adapter = search.skipped;
+    if (adapter === undefined) return { ok: false, reason: search.reason };
     return {
       ok: false,
       adapter,
       reason: softwareSkipped('software adapter', describeAdapter(adapter)),
     };
   }
+  const adapter = search.summary;
   await registerWebGpu(search.adapter);
   const started = await start('webgpu', ms);
   if (!started.ok) {

@@ -20,10 +20,13 @@ interface GpuLike {
   requestAdapter(options?: object): Promise<GpuAdapterLike | null>;
 }
 
-/** The outcome of looking for a WebGPU adapter. */
+/**
+ * The outcome of looking for a WebGPU adapter: found; or not, with the reason, and the
+ * software adapter that was passed over when software was not allowed.
+ */
 export type AdapterSearch =
   | { found: true; adapter: GpuAdapterLike; summary: AdapterSummary; cleanup: () => void }
-  | { found: false; reason: string };
+  | { found: false; reason: string; skipped?: AdapterSummary };
 
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 
@@ -51,51 +54,97 @@ export function describeAdapter(a: AdapterSummary): string {
 /**
  * Finds a WebGPU adapter: the browser's `navigator.gpu`, or in Node the optional `webgpu`
  * package (Dawn). In Node the globals tfjs' WebGPU backend expects (`navigator.gpu`,
- * `GPUBufferUsage`, ...) are installed, and `cleanup` removes them again.
+ * `GPUBufferUsage`, ...) are installed, and `cleanup` removes them again. A software adapter
+ * is passed over (`skipped`) unless `allowSoftware`.
  */
-export async function findAdapter(): Promise<AdapterSearch> {
-  const g = globalThis as { navigator?: { gpu?: GpuLike } };
-  if (!isNode()) {
-    const gpu = g.navigator?.gpu;
-    if (gpu === undefined)
-      return {
-        found: false,
-        reason: 'this browser has no navigator.gpu (WebGPU is not available)',
-      };
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (adapter === null) {
-      return {
-        found: false,
-        reason:
-          'navigator.gpu.requestAdapter() returned null (WebGPU is disabled or there is no usable GPU)',
-      };
-    }
-    return { found: true, adapter, summary: summarize(adapter), cleanup: () => undefined };
-  }
-  const node = await import('../platform/node');
-  const loaded = await node.loadDawn();
-  if (!('module' in loaded)) {
-    return {
-      found: false,
-      reason: loaded.missing
-        ? "the optional 'webgpu' package (Dawn for Node) is not installed; npm install webgpu to use a GPU"
-        : `the optional 'webgpu' package is installed but does not load in this runtime (${loaded.error})`,
-    };
-  }
-  const dawn = loaded.module as { create(options: string[]): GpuLike; globals: object };
-  const gpu = dawnInstance(dawn);
-  const adapter = await node.withRuntimeDir(() =>
-    gpu.requestAdapter({ powerPreference: 'high-performance' }),
-  );
+export async function findAdapter(allowSoftware: boolean): Promise<AdapterSearch> {
+  if (isNode()) return findDawnAdapter(allowSoftware);
+  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  if (gpu === undefined)
+    return { found: false, reason: 'this browser has no navigator.gpu (WebGPU is not available)' };
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) {
     return {
       found: false,
       reason:
-        "the 'webgpu' package found no adapter (no GPU with a Vulkan driver; a software one needs VK_ICD_FILENAMES)",
+        'navigator.gpu.requestAdapter() returned null (WebGPU is disabled or there is no usable GPU)',
     };
   }
-  const cleanup = installGlobals(dawn.globals, gpu);
+  const summary = summarize(adapter);
+  if (summary.software && !allowSoftware) return { found: false, reason: '', skipped: summary };
+  return { found: true, adapter, summary, cleanup: () => undefined };
+}
+
+/** Drivers Dawn cannot use that still print on every search: Mesa's lavapipe. */
+const UNUSABLE_DRIVERS = { VK_LOADER_DRIVERS_DISABLE: '*lvp*' };
+
+/** The environment variables through which a user chooses Vulkan drivers themselves. */
+const DRIVER_CHOICE = [
+  'VK_ICD_FILENAMES',
+  'VK_DRIVER_FILES',
+  'VK_ADD_DRIVER_FILES',
+  'VK_LOADER_DRIVERS_SELECT',
+  'VK_LOADER_DRIVERS_DISABLE',
+];
+
+/**
+ * Dawn in Node, Bun or Deno. Its first search runs in a child process (see `probeDawn`),
+ * because the Vulkan loader and Dawn print to stderr from native code while they look:
+ * without a loader, with Mesa's drivers, with no GPU. Only when the child found an adapter
+ * that will be used does this process load Dawn, with the drivers narrowed so that it prints
+ * nothing where the child showed how.
+ */
+async function findDawnAdapter(allowSoftware: boolean): Promise<AdapterSearch> {
+  const node = await import('../platform/node');
+  const entry = node.dawnEntry();
+  if (entry === undefined) {
+    return {
+      found: false,
+      reason:
+        "the optional 'webgpu' package (Dawn for Node) is not installed; npm install webgpu to use a GPU",
+    };
+  }
+  let probe = await node.probeDawn(entry, {}, PROBE_MS);
+  if (probe.adapter === null) return { found: false, reason: noAdapter(probe.notes) };
+  const summary = summarize({ info: probe.adapter } as GpuAdapterLike);
+  if (summary.software && !allowSoftware) return { found: false, reason: '', skipped: summary };
+  let env: Record<string, string> = {};
+  if (probe.notes.length > 0 && !DRIVER_CHOICE.some((k) => process.env[k] !== undefined)) {
+    const narrowed = await node.probeDawn(entry, UNUSABLE_DRIVERS, PROBE_MS);
+    if (narrowed.notes.length === 0 && narrowed.adapter !== null) {
+      [env, probe] = [UNUSABLE_DRIVERS, narrowed];
+    }
+  }
+  const loaded = await node.loadDawn();
+  if (!('module' in loaded)) {
+    return {
+      found: false,
+      reason: `the optional 'webgpu' package is installed but does not load in this runtime (${loaded.error})`,
+    };
+  }
+  const dawn = loaded.module as { create(options: string[]): GpuLike; globals: object };
+  const adapter = await node.withNativeEnv(env, () =>
+    node.withRuntimeDir(() =>
+      dawnInstance(dawn).requestAdapter({ powerPreference: 'high-performance' }),
+    ),
+  );
+  if (adapter === null) return { found: false, reason: noAdapter(probe.notes) };
+  const cleanup = installGlobals(dawn.globals, dawnInstance(dawn));
   return { found: true, adapter, summary: summarize(adapter), cleanup };
+}
+
+/** How long Dawn's adapter search may take in its child process. */
+const PROBE_MS = 20_000;
+
+/** Why Dawn found no adapter, from what it printed. */
+function noAdapter(notes: readonly string[]): string {
+  const text = notes.join(' ');
+  const why = /Couldn't load Vulkan/.test(text)
+    ? 'no Vulkan loader on this machine (libvulkan.so.1), so no GPU driver either'
+    : /shaderUniform|Found no drivers|Failed to detect any valid GPUs/.test(text)
+      ? "no GPU with a Vulkan driver; Mesa's software driver (lavapipe) does not support WebGPU"
+      : 'no GPU with a Vulkan driver; a software one needs VK_ICD_FILENAMES';
+  return `the 'webgpu' package found no adapter (${why})`;
 }
 
 /** The one Dawn instance of this process (see {@link dawnInstance}). */

@@ -3,12 +3,13 @@
  * when it runs in Node. The browser build (tsup.config.ts) puts ./browser.ts in its place, so
  * a browser bundle never sees a `node:` import. Internal.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FolderEnv } from '../io/modelFolder';
 
@@ -82,6 +83,121 @@ export async function loadDawn(): Promise<
   }
 }
 
+/** What a probe of Dawn (see {@link probeDawn}) found: the adapter's info, or null. */
+export interface DawnProbe {
+  adapter: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  } | null;
+  /** What Dawn and the Vulkan loader printed on stderr while it looked, line by line. */
+  notes: string[];
+}
+
+/** The entry file of the optional `webgpu` package, or undefined when it is not installed. */
+export function dawnEntry(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('webgpu');
+  } catch {
+    return undefined;
+  }
+}
+
+// The probe: Dawn's adapter search, in a child process of the same runtime.
+const PROBE = (entry: string): string => `
+const m = await import(${JSON.stringify(pathToFileURL(entry).href)});
+const a = await m.create([]).requestAdapter({ powerPreference: 'high-performance' });
+const i = (a && a.info) || {};
+const out = a && { vendor: i.vendor, architecture: i.architecture, device: i.device,
+  description: i.description, isFallbackAdapter: i.isFallbackAdapter || a.isFallbackAdapter };
+process.stdout.write(JSON.stringify(out || null));
+process.exit(0);`;
+
+/**
+ * Runs Dawn's adapter search in a child process of this runtime (Node, Bun or Deno) with
+ * `env` added to this process' environment, and reports what it found and what it printed.
+ * The Vulkan loader and Dawn write to the process' stderr directly, from native code; in
+ * the child it is read, not shown, so that looking for a GPU prints nothing. Rejects when the
+ * child fails or does not answer within `ms`.
+ */
+export function probeDawn(
+  entry: string,
+  env: Record<string, string>,
+  ms: number,
+): Promise<DawnProbe> {
+  const g = globalThis as { Bun?: unknown; Deno?: unknown };
+  const code = PROBE(entry);
+  const args =
+    g.Deno !== undefined
+      ? ['eval', code]
+      : g.Bun !== undefined
+        ? ['-e', code]
+        : ['--input-type=module', '-e', code];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? os.tmpdir(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Dawn's adapter search did not answer within ${ms} ms`));
+    }, ms);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const notes = err.split('\n').filter((l) => l.trim() !== '');
+      try {
+        if (status !== 0) throw new Error(`exit code ${status}`);
+        resolve({ adapter: JSON.parse(out) as DawnProbe['adapter'], notes });
+      } catch (e) {
+        reject(
+          new Error(
+            `Dawn's adapter search failed (${(e as Error).message}): ${notes.slice(0, 3).join(' ')}`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+/**
+ * Sets environment variables for native code (Dawn's Vulkan loader) while `fn` runs, in
+ * `process.env` and, in Bun, in the C environment (see {@link nativeEnv}); restores them after.
+ */
+export async function withNativeEnv<T>(
+  env: Record<string, string>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const native = await nativeEnv();
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(env)) {
+    process.env[k] = v;
+    native?.set(k, v);
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) {
+        delete process.env[k];
+        native?.unset(k);
+      } else {
+        process.env[k] = v;
+        native?.set(k, v);
+      }
+    }
+  }
+}
+
 /**
  * Starts a worker thread running `source` (CommonJS text) with `data`; `ready` resolves once
  * the worker posts its first message and rejects if it fails first.
@@ -127,14 +243,9 @@ export function folderEnv(): FolderEnv {
 export async function withRuntimeDir<T>(fn: () => Promise<T>): Promise<T> {
   if (process.env.XDG_RUNTIME_DIR !== undefined) return fn();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'denselab-xdg-'));
-  process.env.XDG_RUNTIME_DIR = dir;
-  const native = await nativeEnv();
-  native?.set('XDG_RUNTIME_DIR', dir);
   try {
-    return await fn();
+    return await withNativeEnv({ XDG_RUNTIME_DIR: dir }, fn);
   } finally {
-    delete process.env.XDG_RUNTIME_DIR;
-    native?.unset('XDG_RUNTIME_DIR');
     await fs.rmdir(dir).catch(() => undefined);
   }
 }

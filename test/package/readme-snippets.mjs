@@ -3,16 +3,24 @@
 // packed tarball installed, see consumer.sh) and run with `node`. What each `console.log(...);
 // // comment` line printed must match its comment (spaces and quotes aside).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const readme = readFileSync(process.argv[2], 'utf8');
 const blocks = [...readme.matchAll(/```js\n\/\/ ([\w-]+\.mjs)\n([\s\S]*?)```/g)];
 if (blocks.length < 2)
   throw new Error(`expected the README's two snippets, found ${blocks.length}`);
 const canonical = (s) => s.replace(/['"]/g, '').replace(/\s+/g, '');
-for (const [, name, code] of blocks) {
+// Each snippet with node, and the first also as TypeScript the README's way (`npx tsx
+// quickstart.mts`) in a folder whose package.json is what `npm init -y` writes (CommonJS).
+mkdirSync('fresh', { recursive: true });
+writeFileSync('fresh/package.json', JSON.stringify({ name: 'fresh', type: 'commonjs' }));
+const runs = blocks.map(([, name, code]) => [name, code, process.execPath, [name]]);
+const [, tsName, tsCode] = blocks[0];
+const tsFile = `fresh/${tsName.replace(/\.mjs$/, '.mts')}`;
+runs.push([tsFile, tsCode, 'npx', ['tsx', tsFile]]);
+for (const [name, code, cmd, args] of runs) {
   writeFileSync(name, code);
-  const out = execFileSync(process.execPath, [name], { encoding: 'utf8', timeout: 300_000 });
+  const out = execFileSync(cmd, args, { encoding: 'utf8', timeout: 300_000 });
   const expected = code
     .split('\n')
     .filter((line) => /console\.log\(.*\);\s*\/\/ /.test(line))

@@ -18,7 +18,7 @@ declare -A runtimes
 for r in node22 node24 node26 bun deno; do runtimes[$r]="$(bash test/package/runtime.sh "$r")"; done
 
 mkdir "$work/project"
-cp test/package/project/smoke.mjs test/package/project/uncaught.mjs "$work/project/"
+cp test/package/project/smoke.mjs test/package/project/uncaught.mjs test/package/project/quiet.mjs "$work/project/"
 cd "$work/project"
 cat > package.json <<'JSON'
 { "name": "denselab-runtimes", "private": true, "type": "module" }
@@ -52,6 +52,22 @@ for r in node22 node24 node26 bun deno; do
   done
 done
 unset VK_ICD_FILENAMES
+
+# Quiet on every machine (quiet.mjs): (a) no Vulkan loader (hidden from the process by a
+# mount namespace), (b) the machine's own drivers (Mesa's, with Debian's chromium), (c)
+# SwiftShader allowed. check-runtimes.mjs wants each stderr empty.
+loader="$(readlink -f /usr/lib/x86_64-linux-gnu/libvulkan.so.1)"
+unshare -m true || { echo "runtimes.sh: needs unshare -m (root) to hide the Vulkan loader" >&2; exit 1; }
+for r in node22 node24 node26 bun deno; do
+  bin="${runtimes[$r]}"
+  run=("$bin")
+  [ "$r" = deno ] && run+=(run --allow-all)
+  unshare -m sh -c 'mount --bind /dev/null "$0" && shift && exec "$@"' "$loader" x "${run[@]}" quiet.mjs \
+    > "$work/$r-quiet-a.out" 2> "$work/$r-quiet-a.err" || { cat "$work/$r-quiet-a.err" >&2; exit 1; }
+  "${run[@]}" quiet.mjs > "$work/$r-quiet-b.out" 2> "$work/$r-quiet-b.err" || { cat "$work/$r-quiet-b.err" >&2; exit 1; }
+  VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json "${run[@]}" quiet.mjs software \
+    > "$work/$r-quiet-c.out" 2> "$work/$r-quiet-c.err" || { cat "$work/$r-quiet-c.err" >&2; exit 1; }
+done
 node "$repo/test/package/check-runtimes.mjs" "$work"
 
 echo "runtimes: all fine"
