@@ -55,3 +55,14 @@ export const KERAS_VALUE = String.raw`\d+\.\d{4}(?:e[+-]\d{2})?`;
 export function kerasLine(pattern: string): RegExp {
   return new RegExp(pattern.replaceAll('V', KERAS_VALUE));
 }
+
+/**
+ * Whether tests that need a system package run: always in CI (which installs it, so a missing
+ * one fails there), elsewhere only when it is there; when they are left out, one line says
+ * which and why.
+ */
+export function runsWith(tests: string, what: string, present: boolean): boolean {
+  if (process.env.CI !== undefined || present) return true;
+  console.log(`${tests}: left out, they need ${what}, which this machine lacks (CI installs it)`);
+  return false;
+}

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runsWith } from '../helpers';
 import { selectBackend, type BackendSelection } from '../../src';
 
 const fixture = fileURLToPath(new URL('./fixtures/select.ts', import.meta.url));
@@ -119,7 +120,11 @@ describe('selectBackend in a fresh Node process', () => {
 
   // SwiftShader comes with Debian's chromium package, which CI installs: there these run, and
   // fail if it is missing. Elsewhere they run when it is there.
-  const withSwiftShader = process.env.CI !== undefined || hasSwiftShader;
+  const withSwiftShader = runsWith(
+    'selectBackend on SwiftShader',
+    "libvulkan1 and Debian's chromium (SwiftShader)",
+    hasSwiftShader,
+  );
   const vk = { VK_ICD_FILENAMES: SWIFTSHADER };
 
   it.runIf(withSwiftShader)(

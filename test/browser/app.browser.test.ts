@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runsWith } from '../helpers';
 import {
   buildDenseClassifier,
   fitClassifier,
@@ -25,7 +26,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const appDir = join(root, 'out', 'browser');
 const shots = join(root, 'out', 'screenshots');
 
-describe.runIf(process.env.CI !== undefined || existsSync(CHROMIUM))(
+describe.runIf(runsWith('the browser app tests', "Debian's chromium", existsSync(CHROMIUM)))(
   'the browser example app',
   () => {
     let server: Server;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runsWith } from '../helpers';
 import { svgTexts } from '../svg';
 
 // The lesson notebooks (examples/notebooks): committed without outputs, then executed headless
@@ -102,151 +103,149 @@ describe('the committed notebooks', () => {
 
 const hasNbconvert = spawnSync('jupyter-nbconvert', ['--version']).status === 0;
 
-describe.runIf(process.env.CI !== undefined || hasNbconvert)(
-  `the notebooks executed headless (${FULL ? 'full' : 'quick'} mode)`,
-  () => {
-    const out = mkdtempSync(join(tmpdir(), 'denselab-notebooks-'));
-    afterAll(() => rmSync(out, { recursive: true, force: true }));
-    let log = '';
+describe.runIf(
+  runsWith(
+    'the notebook runs',
+    "Jupyter's nbconvert (jupyter-nbconvert, python3-ipykernel)",
+    hasNbconvert,
+  ),
+)(`the notebooks executed headless (${FULL ? 'full' : 'quick'} mode)`, () => {
+  const out = mkdtempSync(join(tmpdir(), 'denselab-notebooks-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  let log = '';
 
-    beforeAll(async () => {
-      log = await new Promise<string>((resolve, reject) =>
-        execFile(
-          'bash',
-          [join(dir, 'run.sh')],
-          {
-            cwd: root,
-            timeout: FULL ? 1_200_000 : 300_000,
-            maxBuffer: 16 << 20,
-            env: {
-              ...process.env,
-              DENSELAB_QUICK: FULL ? '0' : '1',
-              DENSELAB_NOTEBOOKS_OUT: out,
-              VK_ICD_FILENAMES: '/nonexistent.json',
-            },
+  beforeAll(async () => {
+    log = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'bash',
+        [join(dir, 'run.sh')],
+        {
+          cwd: root,
+          timeout: FULL ? 1_200_000 : 300_000,
+          maxBuffer: 16 << 20,
+          env: {
+            ...process.env,
+            DENSELAB_QUICK: FULL ? '0' : '1',
+            DENSELAB_NOTEBOOKS_OUT: out,
+            VK_ICD_FILENAMES: '/nonexistent.json',
           },
-          (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
-        ),
-      );
-    }, 1_300_000);
+        },
+        (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
+      ),
+    );
+  }, 1_300_000);
 
-    it.each(NOTEBOOKS)('%s: every cell ran, no error output, nothing on stderr', (name) => {
-      expect(log).toContain(`${name}: executed in`);
-      const nb = read(join(out, name));
-      for (const c of nb.cells.filter((x) => x.cell_type === 'code')) {
-        expect(c.execution_count, c.id).toEqual(expect.any(Number));
-        for (const o of c.outputs ?? []) {
-          expect(o.output_type, `${c.id}: ${joined(o.text)}`).not.toBe('error');
-          expect(o.name, `${c.id}: ${joined(o.text)}`).not.toBe('stderr');
-        }
+  it.each(NOTEBOOKS)('%s: every cell ran, no error output, nothing on stderr', (name) => {
+    expect(log).toContain(`${name}: executed in`);
+    const nb = read(join(out, name));
+    for (const c of nb.cells.filter((x) => x.cell_type === 'code')) {
+      expect(c.execution_count, c.id).toEqual(expect.any(Number));
+      for (const o of c.outputs ?? []) {
+        expect(o.output_type, `${c.id}: ${joined(o.text)}`).not.toBe('error');
+        expect(o.name, `${c.id}: ${joined(o.text)}`).not.toBe('stderr');
       }
-      expect(readFileSync(join(out, name.replace('.ipynb', '.html')), 'utf8')).toMatch(
-        /<img src="data:image\/svg\+xml;charset=utf-8,%3Csvg/,
-      );
-    });
+    }
+    expect(readFileSync(join(out, name.replace('.ipynb', '.html')), 'utf8')).toMatch(
+      /<img src="data:image\/svg\+xml;charset=utf-8,%3Csvg/,
+    );
+  });
 
-    it('lesson 1: digits, summary, Keras log, charts beside the notes, predictions, saved', () => {
-      const nb = read(join(out, 'lesson1-mnist.ipynb'));
-      const n = FULL ? 60000 : 2000;
-      const v = FULL ? 10000 : 500;
-      // The last line of each cell's console output: Deno's kernel drops output still queued
-      // when a cell ends, which the notebooks' flush() is there to prevent.
-      expect(stdout(cell(nb, 'setup'))).toMatch(/^wasm: chosen, started and checked\n$/m);
-      expect(stdout(cell(nb, 'load'))).toContain(`x_train [ ${n}, 28, 28 ]`);
-      expect(stdout(cell(nb, 'load'))).toMatch(
-        new RegExp(`x_valid \\[ ${v}, 28, 28 \\] y_valid ${v}\\n$`),
+  it('lesson 1: digits, summary, Keras log, charts beside the notes, predictions, saved', () => {
+    const nb = read(join(out, 'lesson1-mnist.ipynb'));
+    const n = FULL ? 60000 : 2000;
+    const v = FULL ? 10000 : 500;
+    // The last line of each cell's console output: Deno's kernel drops output still queued
+    // when a cell ends, which the notebooks' flush() is there to prevent.
+    expect(stdout(cell(nb, 'setup'))).toMatch(/^wasm: chosen, started and checked\n$/m);
+    expect(stdout(cell(nb, 'load'))).toContain(`x_train [ ${n}, 28, 28 ]`);
+    expect(stdout(cell(nb, 'load'))).toMatch(
+      new RegExp(`x_valid \\[ ${v}, 28, 28 \\] y_valid ${v}\\n$`),
+    );
+    expect(stdout(cell(nb, 'prepare'))).toMatch(new RegExp(`x_valid \\[ ${v}, 784 \\]\\n$`));
+    expect(stdout(cell(nb, 'categorical'))).toMatch(
+      new RegExp(`y_train \\[ ${n}, 10 \\] y_valid \\[ ${v}, 10 \\]\\n$`),
+    );
+    expect(stdout(cell(nb, 'model'))).toMatch(/Non-trainable params: 0\n_+\n$/);
+    expect(stdout(cell(nb, 'train'))).toMatch(
+      /\[784,512\] \[512\] \[512,512\] \[512\] \[512,10\] \[10\]\n$/,
+    );
+    expect(digits(cell(nb, 'load'))).toEqual(['5', '0', '4', '1', '9', '2', '1', '3', '1', '4']);
+    expect(stdout(cell(nb, 'prepare'))).toContain(
+      `x_train [ ${n}, 784 ] float32 values from 0 to 1`,
+    );
+    expect(stdout(cell(nb, 'categorical'))).toContain('first label 5 -> 0 0 0 0 0 1 0 0 0 0');
+    expect(stdout(cell(nb, 'model'))).toContain('Total params: 669706');
+    const log1 = stdout(cell(nb, 'train'));
+    expect(log1).toMatch(/^Training on denselab's dense engine/m);
+    expect(log1).toMatch(
+      /^(\d+)\/\1 \[={30}\] - \d+s \d+ms\/step - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+$/m,
+    );
+    for (const texts of charts(cell(nb, 'compare'), 2))
+      expect(texts).toEqual(
+        expect.arrayContaining(['training', 'validation', 'notes: training', 'notes: validation']),
       );
-      expect(stdout(cell(nb, 'prepare'))).toMatch(new RegExp(`x_valid \\[ ${v}, 784 \\]\\n$`));
-      expect(stdout(cell(nb, 'categorical'))).toMatch(
-        new RegExp(`y_train \\[ ${n}, 10 \\] y_valid \\[ ${v}, 10 \\]\\n$`),
+    const f = figures<{
+      quick: boolean;
+      epochs: number;
+      history: { val_accuracy: number[]; loss: number[] };
+      notes: number[][];
+    }>(cell(nb, 'compare'));
+    expect(f.quick).toBe(!FULL);
+    if (FULL) {
+      // Each epoch's validation accuracy within 1.5 points of the notes' log.
+      expect(f.epochs).toBe(5);
+      f.history.val_accuracy.forEach((v, e) =>
+        expect(Math.abs(v - f.notes[e]![3]!)).toBeLessThan(0.015),
       );
-      expect(stdout(cell(nb, 'model'))).toMatch(/Non-trainable params: 0\n_+\n$/);
-      expect(stdout(cell(nb, 'train'))).toMatch(
-        /\[784,512\] \[512\] \[512,512\] \[512\] \[512,10\] \[10\]\n$/,
-      );
-      expect(digits(cell(nb, 'load'))).toEqual(['5', '0', '4', '1', '9', '2', '1', '3', '1', '4']);
-      expect(stdout(cell(nb, 'prepare'))).toContain(
-        `x_train [ ${n}, 784 ] float32 values from 0 to 1`,
-      );
-      expect(stdout(cell(nb, 'categorical'))).toContain('first label 5 -> 0 0 0 0 0 1 0 0 0 0');
-      expect(stdout(cell(nb, 'model'))).toContain('Total params: 669706');
-      const log1 = stdout(cell(nb, 'train'));
-      expect(log1).toMatch(/^Training on denselab's dense engine/m);
-      expect(log1).toMatch(
-        /^(\d+)\/\1 \[={30}\] - \d+s \d+ms\/step - loss: [\d.]+ - accuracy: [\d.]+ - val_loss: [\d.]+ - val_accuracy: [\d.]+$/m,
-      );
-      for (const texts of charts(cell(nb, 'compare'), 2))
-        expect(texts).toEqual(
-          expect.arrayContaining([
-            'training',
-            'validation',
-            'notes: training',
-            'notes: validation',
-          ]),
-        );
-      const f = figures<{
-        quick: boolean;
-        epochs: number;
-        history: { val_accuracy: number[]; loss: number[] };
-        notes: number[][];
-      }>(cell(nb, 'compare'));
-      expect(f.quick).toBe(!FULL);
-      if (FULL) {
-        // Each epoch's validation accuracy within 1.5 points of the notes' log.
-        expect(f.epochs).toBe(5);
-        f.history.val_accuracy.forEach((v, e) =>
-          expect(Math.abs(v - f.notes[e]![3]!)).toBeLessThan(0.015),
-        );
-      } else expect(f.history.val_accuracy[0]).toBeGreaterThan(0.75);
-      const captions = digits(cell(nb, 'predict'));
-      expect(captions).toHaveLength(12);
-      const right = Number(/(\d+) of 12 right/.exec(stdout(cell(nb, 'predict')))?.[1]);
-      expect(right).toBe(captions.filter((c) => !c.includes('label')).length);
-      expect(right).toBeGreaterThanOrEqual(FULL ? 11 : 8);
-      expect(stdout(cell(nb, 'save'))).toContain('model.json');
-      expect(stdout(cell(nb, 'save'))).toMatch(/tensors left: 0\n$/);
-    });
+    } else expect(f.history.val_accuracy[0]).toBeGreaterThan(0.75);
+    const captions = digits(cell(nb, 'predict'));
+    expect(captions).toHaveLength(12);
+    const right = Number(/(\d+) of 12 right/.exec(stdout(cell(nb, 'predict')))?.[1]);
+    expect(right).toBe(captions.filter((c) => !c.includes('label')).length);
+    expect(right).toBeGreaterThanOrEqual(FULL ? 11 : 8);
+    expect(stdout(cell(nb, 'save'))).toContain('model.json');
+    expect(stdout(cell(nb, 'save'))).toMatch(/tensors left: 0\n$/);
+  });
 
-    it("lesson 2: the three lines, the comparison, each beside the notes' number", () => {
-      const nb = read(join(out, 'lesson2-regression.ipynb'));
-      expect(stdout(cell(nb, 'setup'))).toMatch(/y = 10 20 25 30 40 45 40 50 60 55\n$/);
-      expect(stdout(cell(nb, 'compare'))).toMatch(/^best: sgd and momentum/m);
-      const f = figures<{
-        sgd: { loss: number };
-        rmsprop: { loss: number; epochs: number };
-        polyfit: { loss: number; relativeDifference: number };
-        comparison: { epochs: number; best: string[]; runs: { optimizer: string }[] };
-      }>(cell(nb, 'summary'));
-      expect(f.sgd.loss).toBeGreaterThanOrEqual(14.88); // notes: about 15
-      expect(f.sgd.loss).toBeLessThanOrEqual(15.3);
-      expect(f.rmsprop.epochs).toBe(10_000);
-      expect(f.rmsprop.loss).toBeGreaterThanOrEqual(20); // notes: 20 to 25
-      expect(f.rmsprop.loss).toBeLessThanOrEqual(25);
-      expect(f.polyfit.loss).toBeCloseTo(14.87878787878788, 10); // notes: about 14
-      expect(f.polyfit.relativeDifference).toBeLessThan(1e-12);
-      expect(f.comparison.epochs).toBe(FULL ? 10_000 : 3000);
-      expect(f.comparison.best).toContain('sgd'); // notes: SGD does best
+  it("lesson 2: the three lines, the comparison, each beside the notes' number", () => {
+    const nb = read(join(out, 'lesson2-regression.ipynb'));
+    expect(stdout(cell(nb, 'setup'))).toMatch(/y = 10 20 25 30 40 45 40 50 60 55\n$/);
+    expect(stdout(cell(nb, 'compare'))).toMatch(/^best: sgd and momentum/m);
+    const f = figures<{
+      sgd: { loss: number };
+      rmsprop: { loss: number; epochs: number };
+      polyfit: { loss: number; relativeDifference: number };
+      comparison: { epochs: number; best: string[]; runs: { optimizer: string }[] };
+    }>(cell(nb, 'summary'));
+    expect(f.sgd.loss).toBeGreaterThanOrEqual(14.88); // notes: about 15
+    expect(f.sgd.loss).toBeLessThanOrEqual(15.3);
+    expect(f.rmsprop.epochs).toBe(10_000);
+    expect(f.rmsprop.loss).toBeGreaterThanOrEqual(20); // notes: 20 to 25
+    expect(f.rmsprop.loss).toBeLessThanOrEqual(25);
+    expect(f.polyfit.loss).toBeCloseTo(14.87878787878788, 10); // notes: about 14
+    expect(f.polyfit.relativeDifference).toBeLessThan(1e-12);
+    expect(f.comparison.epochs).toBe(FULL ? 10_000 : 3000);
+    expect(f.comparison.best).toContain('sgd'); // notes: SGD does best
 
-      const [fit, loss] = charts(cell(nb, 'sgd'), 2);
-      expect(fit).toContain(`SGD (loss ${f.sgd.loss.toFixed(2)})`);
-      expect(loss).toContain('sgd');
-      charts(cell(nb, 'default'), 1);
-      const [three] = charts(cell(nb, 'polyfit'), 1);
-      for (const name of [
-        'polyfit (loss 14.88)',
-        'SGD, 500 epochs (loss',
-        'RMSprop, 10,000 epochs (loss',
-      ])
-        expect(
-          three!.some((t) => t.startsWith(name)),
-          name,
-        ).toBe(true);
-      const [curves] = charts(cell(nb, 'compare'), 1);
-      const names = ['sgd', 'momentum', 'rmsprop', 'adam', 'adamax', 'adagrad', 'adadelta'];
-      expect(f.comparison.runs.map((r) => r.optimizer)).toEqual(names);
-      expect(curves).toEqual(expect.arrayContaining(names));
-      const table = joined(displays(cell(nb, 'summary'))[0]?.['text/markdown']);
-      expect(table).toContain('| SGD, lr 0.01, 500 epochs: loss | about 15 |');
-    });
-  },
-);
+    const [fit, loss] = charts(cell(nb, 'sgd'), 2);
+    expect(fit).toContain(`SGD (loss ${f.sgd.loss.toFixed(2)})`);
+    expect(loss).toContain('sgd');
+    charts(cell(nb, 'default'), 1);
+    const [three] = charts(cell(nb, 'polyfit'), 1);
+    for (const name of [
+      'polyfit (loss 14.88)',
+      'SGD, 500 epochs (loss',
+      'RMSprop, 10,000 epochs (loss',
+    ])
+      expect(
+        three!.some((t) => t.startsWith(name)),
+        name,
+      ).toBe(true);
+    const [curves] = charts(cell(nb, 'compare'), 1);
+    const names = ['sgd', 'momentum', 'rmsprop', 'adam', 'adamax', 'adagrad', 'adadelta'];
+    expect(f.comparison.runs.map((r) => r.optimizer)).toEqual(names);
+    expect(curves).toEqual(expect.arrayContaining(names));
+    const table = joined(displays(cell(nb, 'summary'))[0]?.['text/markdown']);
+    expect(table).toContain('| SGD, lr 0.01, 500 epochs: loss | about 15 |');
+  });
+});

@@ -32,3 +32,28 @@ describe('the browser build', () => {
     expect(node.some((f) => /from "node:/.test(dist(f)))).toBe(true);
   });
 });
+
+describe("the browser build's copy of tfjs' wasm binary", () => {
+  it('sits beside dist/browser.js, byte for byte the installed tfjs-backend-wasm, stamped with its version', () => {
+    const carried = readFileSync(
+      new URL('../../dist/tfjs-backend-wasm-simd.wasm', import.meta.url),
+    );
+    const installed = readFileSync(
+      new URL(
+        '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+        import.meta.url,
+      ),
+    );
+    expect(carried.equals(installed)).toBe(true);
+    const { version } = JSON.parse(
+      readFileSync(
+        new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/package.json', import.meta.url),
+        'utf8',
+      ),
+    ) as { version: string };
+    const code = dist('browser.js');
+    // The pattern bundlers follow, and the version the binary must match at run time.
+    expect(code).toContain('new URL("./tfjs-backend-wasm-simd.wasm", import.meta.url)');
+    expect(code).toContain(`version: ${JSON.stringify(version)}`);
+  });
+});
