@@ -1,9 +1,10 @@
 /**
  * Puts what the browser app serves into examples/browser/public/ (generated, not committed):
- * a gzipped MNIST subset as IDX files, tfjs' wasm binaries, and the model saved by
- * `npm run example:mnist-dense` when there is one.
+ * a gzipped MNIST subset as IDX files, the model saved by `npm run example:mnist-dense` when
+ * there is one, and prepared.json, which says whether there is. (tfjs' wasm binary comes
+ * through denselab's package: Vite finds it.)
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist, writeIdx } from 'denselab';
@@ -24,14 +25,12 @@ const files: [string, Parameters<typeof writeIdx>[0]][] = [
 for (const [name, array] of files)
   writeFileSync(join(pub, 'mnist', name), writeIdx(array, { gzip: true }));
 
-const wasmDir = join(repo, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
-mkdirSync(join(pub, 'wasm'));
-for (const f of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm')))
-  cpSync(join(wasmDir, f), join(pub, 'wasm', f));
-
 // The model `npm run example:mnist-dense` saved, or another folder named by DENSELAB_BROWSER_MODEL.
 const model = process.env.DENSELAB_BROWSER_MODEL ?? join(repo, 'out', 'mnist-dense', 'model');
-if (existsSync(join(model, 'model.json'))) cpSync(model, join(pub, 'model'), { recursive: true });
+const hasModel = existsSync(join(model, 'model.json'));
+if (hasModel) cpSync(model, join(pub, 'model'), { recursive: true });
+// What the page may offer, so that it never asks for a file that is not there.
+writeFileSync(join(pub, 'prepared.json'), JSON.stringify({ model: hasModel }));
 console.log(
-  `prepared ${pub}: MNIST 5,000 + 1,000 images, wasm binaries${existsSync(join(pub, 'model')) ? ', the saved model' : ' (no saved model yet: run npm run example:mnist-dense)'}`,
+  `prepared ${pub}: MNIST 5,000 + 1,000 images${hasModel ? ', the saved model' : ' (no saved model yet: run npm run example:mnist-dense)'}`,
 );

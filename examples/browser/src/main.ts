@@ -4,6 +4,8 @@
  * and runs lesson 2 on load; train, test and epochs size the MNIST run.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// WebGL, for browsers without WebGPU: an app that wants it imports it (selectBackend does not).
+import '@tensorflow/tfjs-backend-webgl';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   buildDenseClassifier,
@@ -26,9 +28,10 @@ import { barChart, curvesChart, draw, epochChart, fitChart } from './charts';
 const params = new URLSearchParams(location.search);
 const $ = (id: string): HTMLElement => document.getElementById(id) as HTMLElement;
 
+/** Shows an error at the top of the page, where the user is looking, and scrolls to it. */
 function showError(err: unknown): void {
   $('error').textContent = `Error: ${err instanceof Error ? err.message : String(err)}`;
-  console.error(err);
+  $('error').scrollIntoView({ block: 'nearest' });
 }
 window.addEventListener('error', (e) => showError(e.error ?? e.message));
 window.addEventListener('unhandledrejection', (e) => showError(e.reason));
@@ -37,10 +40,8 @@ let model: tfl.LayersModel | undefined;
 
 // --- Backend -------------------------------------------------------------------------------
 async function chooseBackend(): Promise<void> {
-  const selection = await selectBackend({
-    allowSoftwareAdapter: params.get('software') === '1',
-    wasmPaths: new URL('wasm/', location.href).href,
-  });
+  // No wasmPaths: Vite finds tfjs' wasm binary through denselab's package by itself.
+  const selection = await selectBackend({ allowSoftwareAdapter: params.get('software') === '1' });
   $('backend').textContent =
     `Using ${selection.backend}${selection.adapter ? ` (${selection.adapter.vendor} ${selection.adapter.architecture})` : ''}`;
   $('backend').dataset.backend = selection.backend;
@@ -275,7 +276,19 @@ $('train').addEventListener('click', guard(trainMnist));
 $('load-model').addEventListener('click', guard(loadSavedModel));
 $('run-lesson2').addEventListener('click', guard(runLesson2));
 
+/** Enables "Load the saved model" only when prepare.ts found one to serve. */
+async function checkSavedModel(): Promise<void> {
+  const button = $('load-model') as HTMLButtonElement;
+  const response = await fetch(new URL('prepared.json', location.href));
+  const prepared = response.ok ? ((await response.json()) as { model?: boolean }) : {};
+  button.disabled = prepared.model !== true;
+  button.title = button.disabled
+    ? 'No saved model yet: run npm run example:mnist-dense, then start this page again'
+    : 'The model npm run example:mnist-dense saved';
+}
+
 async function start(): Promise<void> {
+  await checkSavedModel();
   await chooseBackend();
   document.body.dataset.ready = '1';
   if (params.get('autorun') === '1') {
