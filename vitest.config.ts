@@ -4,7 +4,16 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Tests, doc examples and examples import the package by name, as users do.
-    alias: { denselab: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    alias: [
+      {
+        find: /^denselab\/notebook$/,
+        replacement: fileURLToPath(new URL('./src/notebook/index.ts', import.meta.url)),
+      },
+      {
+        find: /^denselab$/,
+        replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -5,7 +5,7 @@
  *   npm run example:linear-default-optimizer [-- --seed 7 --epochs 10000 --out out]
  */
 import { fitLinear } from 'denselab';
-import { curveChart, fitChart } from './lib/plot';
+import { curveChart, fitChart } from 'denselab/notebook';
 import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
 import { NUMPY, X, Y } from './lib/notes';
 

@@ -5,7 +5,7 @@
  *   npm run example:linear-sgd [-- --seed 7 --epochs 500 --out out]
  */
 import { fitLinear } from 'denselab';
-import { curveChart, fitChart } from './lib/plot';
+import { curveChart, fitChart } from 'denselab/notebook';
 import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
 import { NUMPY, X, Y } from './lib/notes';
 

@@ -24,7 +24,7 @@ import {
 } from 'denselab';
 import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
 import { MNIST_NOTES } from './lib/notes';
-import { curveChart } from './lib/plot';
+import { curveChart } from 'denselab/notebook';
 
 const args = exampleArgs('mnist-dense');
 const epochs = args.epochs ?? (args.quick ? 1 : 5);

@@ -5,7 +5,7 @@
  *   npm run example:optimizer-comparison [-- --seed 7 --epochs 10000 --out out]
  */
 import { compareOptimizers } from 'denselab';
-import { curveChart } from './lib/plot';
+import { curveChart } from 'denselab/notebook';
 import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
 import { NUMPY, X, Y } from './lib/notes';
 

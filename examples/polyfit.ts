@@ -5,7 +5,7 @@
  *   npm run example:polyfit [-- --seed 7 --out out]
  */
 import { fitLinear, polyfitBaseline } from 'denselab';
-import { fitChart } from './lib/plot';
+import { fitChart } from 'denselab/notebook';
 import { exampleArgs, writeFigures, writeSvg } from './lib/cli';
 import { NUMPY, X, Y } from './lib/notes';
 

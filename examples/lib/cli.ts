@@ -2,8 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TopLevelSpec } from 'vega-lite';
-import { renderSvg } from './plot';
+import { renderSvg, type ChartSpec } from 'denselab/notebook';
 
 export interface ExampleArgs {
   /** Small enough for CI. */
@@ -46,10 +45,13 @@ export function exampleArgs(name: string): ExampleArgs {
 }
 
 /** Writes `<out>/<file>.svg` from a spec and returns its path. */
-export async function writeSvg(out: string, file: string, spec: TopLevelSpec): Promise<string> {
+export async function writeSvg(out: string, file: string, spec: ChartSpec): Promise<string> {
   mkdirSync(out, { recursive: true });
   const path = join(out, `${file}.svg`);
-  writeFileSync(path, await renderSvg(spec));
+  const svg = await renderSvg(spec);
+  if (svg === undefined)
+    throw new Error('the examples need vega and vega-lite (npm ci installs them)');
+  writeFileSync(path, svg);
   return path;
 }
 

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 
 // Every TSDoc @example in src/ is a program: it is written to a file and run here, so that the
 // API docs never show code that does not work. Lines such as `console.log(x); // [3, 784]` are
-// also checked: what was printed must match the comment after it.
+// also checked: what was printed must match the comment after it (as for the notebook entry's
+// `await showTable(...); // ...`, which print their text form outside a notebook).
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outDir = join(root, '.tmp', 'tsdoc-examples');
@@ -119,7 +120,7 @@ describe('TSDoc examples', () => {
       }
       const expected = example.code
         .split('\n')
-        .filter((line) => /console\.log\(.*\);\s*\/\/ /.test(line))
+        .filter((line) => /(console\.log|await show\w*)\(.*\);\s*\/\/ /.test(line))
         .map((line) => line.slice(line.indexOf('// ') + 3));
       expect(printed.length).toBe(expected.length);
       expected.forEach((comment, i) => {
