@@ -14,7 +14,7 @@ tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 size=$(stat -c %s "$work/$tarball")
 echo "packed $tarball: $size bytes"
 tar -tzf "$work/$tarball" | sort > "$work/files.txt"
-if grep -vE '^package/(dist/.*|package\.json|README\.md|CHANGELOG\.md|LICENSE)$' "$work/files.txt"; then
+if grep -vE '^package/(dist/.*|package\.json|notebook/package\.json|README\.md|CHANGELOG\.md|LICENSE)$' "$work/files.txt"; then
   echo "the tarball holds files users do not need (above)" >&2
   exit 1
 fi
@@ -53,6 +53,17 @@ node -e '
   ok(Number.isFinite(esm.loss) && esm.loss === cjs.loss, "ESM and CJS train to the same finite loss");
   ok(esm.tensors === 0 && cjs.tensors === 0, "no tensor is left behind");
 ' "$esm" "$cjs"
+
+# denselab/notebook from ESM and CommonJS (vega and vega-lite, its optional peers, are not
+# installed here: tables still show, charts without their SVG).
+nb_esm=$(node --input-type=module -e "import { showTable } from 'denselab/notebook'; await showTable(['epoch', 'loss'], [['1', '0.19']]);")
+nb_cjs=$(node -e "require('denselab/notebook').showTable(['epoch', 'loss'], [['1', '0.19']])")
+svg=$(node --input-type=module -e "import { curveChart, renderSvg } from 'denselab/notebook'; console.log(await renderSvg(curveChart('t', [{ name: 'a', values: [1, 2] }], { yTitle: 'y' })));")
+if [ "$nb_esm" != "$nb_cjs" ] || [ "$(echo "$nb_esm" | tail -n 1)" != "    1  0.19" ] || [ "$svg" != undefined ]; then
+  echo "denselab/notebook: ESM printed '$nb_esm', CJS '$nb_cjs', renderSvg without vega '$svg'" >&2
+  exit 1
+fi
+echo "denselab/notebook: ESM and CJS, without vega"
 
 # A second copy of tfjs-core under tfjs-layers: selectBackend must say so, once.
 nested=node_modules/@tensorflow/tfjs-layers/node_modules/@tensorflow
