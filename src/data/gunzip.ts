@@ -146,7 +146,8 @@ function trailerMatches(bytes: Uint8Array, chunks: Uint8Array[], end: number): b
   return view.getUint32(0, true) === crc >>> 0 && view.getUint32(4, true) === length % 2 ** 32;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The bytes of `parts`, one after another (the one part itself when there is one). */
+export function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0] as Uint8Array;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

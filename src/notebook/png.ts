@@ -1,4 +1,5 @@
 import { zlibSync } from 'fflate';
+import { concat, crc32 } from '../data/gunzip';
 
 /** A grayscale PNG (8 bits, no filter) of `pixels`, row by row. Internal. */
 export function grayPng(pixels: Uint8Array, width: number, height: number): Uint8Array {
@@ -24,26 +25,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   view.setUint32(0, data.length);
   out.set(new TextEncoder().encode(type), 4);
   out.set(data, 8);
-  view.setUint32(8 + data.length, crc(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-function crc(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
 }
 
