@@ -15,6 +15,11 @@ const BINARIES = [
   'tfjs-backend-wasm-threaded-simd.wasm',
 ];
 
+/** The fix when Vite 7's dev server pre-bundled denselab and lost the binary beside it. */
+const VITE_DEV_FIX =
+  "give Vite 7's dev server, which pre-bundles denselab without the binary (vite build and Vite 8 find it), optimizeDeps: { exclude: ['denselab'], include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'fflate'] }; or " +
+  WASM_FIX;
+
 /** Where the binary tfjs will fetch lives, or why it cannot be known. */
 type Located = { paths?: Record<string, string> | string; url?: string } | { missing: string };
 
@@ -50,7 +55,9 @@ export async function tryWasm(wasmPaths: string | undefined, ms: number): Promis
   if (located.url !== undefined) {
     const problem = await fetchProblem(located.url, ms);
     if (problem !== undefined) {
-      return { ok: false, reason: `${name} ${problem}`, setup: WASM_FIX };
+      // Vite 7's dev server pre-bundles denselab into node_modules/.vite/deps/, without the file.
+      const fix = located.url.includes('/.vite/deps/') ? VITE_DEV_FIX : WASM_FIX;
+      return { ok: false, reason: `${name} ${problem}`, setup: fix };
     }
   }
   if (located.paths !== undefined) wasm.setWasmPaths(located.paths);

@@ -203,7 +203,8 @@ async function makeReader(
       const bytes = await read(candidate);
       if (bytes !== undefined) return bytes;
     }
-    throw new Error(`loadMnist: neither ${name} nor ${name}.gz was found in ${where}`);
+    const how = url === undefined ? '' : ' (the server answered 404, or an HTML page in their place)';
+    throw new Error(`loadMnist: neither ${name} nor ${name}.gz was found in ${where}${how}`);
   };
 }
 
@@ -224,6 +225,11 @@ function fetchReader(base: URL, customFetch: typeof globalThis.fetch | undefined
   return async (name) => {
     const response = await doFetch(new URL(name, dir).href);
     if (response.status === 404) return undefined;
+    // A development server answers a file it does not have with its HTML page.
+    if (/text\/html/i.test(response.headers.get('content-type') ?? '')) {
+      await response.body?.cancel();
+      return undefined;
+    }
     if (!response.ok) {
       throw new Error(
         `loadMnist: fetching ${new URL(name, dir).href} failed: HTTP ${response.status}`,
