@@ -182,6 +182,16 @@ describe('loadMnist errors', () => {
       'http://example.test/mnist/train-images-idx3-ubyte.gz',
       'http://example.test/mnist/train-images-idx3-ubyte',
     ]);
+    // A development server answers every missing file with its HTML page: not found, said so.
+    const spa = (() =>
+      Promise.resolve(
+        new Response('<!doctype html><title>app</title>', {
+          headers: { 'content-type': 'text/html' },
+        }),
+      )) as typeof fetch;
+    await expect(loadMnist({ source: 'http://localhost:5173/mnist/', fetch: spa })).rejects.toThrow(
+      /^loadMnist: neither train-images-idx3-ubyte nor train-images-idx3-ubyte\.gz was found in http:\/\/localhost:5173\/mnist\/ \(the server answered 404, or an HTML page in their place\)$/,
+    );
     const failing = (() => Promise.resolve(new Response(null, { status: 500 }))) as typeof fetch;
     await expect(loadMnist({ source: 'https://example.test/m/', fetch: failing })).rejects.toThrow(
       /HTTP 500/,
