@@ -203,7 +203,8 @@ async function makeReader(
       const bytes = await read(candidate);
       if (bytes !== undefined) return bytes;
     }
-    const how = url === undefined ? '' : ' (the server answered 404, or an HTML page in their place)';
+    const how =
+      url === undefined ? '' : ' (the server answered 404, or an HTML page in their place)';
     throw new Error(`loadMnist: neither ${name} nor ${name}.gz was found in ${where}${how}`);
   };
 }
