@@ -179,7 +179,16 @@ async function train2(
   const result = await fitClassifier(
     model,
     { x: xs, y: ys },
-    { epochs: 2, seed: 1, verbose: 0, batchSize: batch, callbacks, ...(threads && { threads }) },
+    {
+      epochs: 2,
+      seed: 1,
+      verbose: 0,
+      batchSize: batch,
+      callbacks,
+      ...(threads && { threads }),
+      // tfjs' WebGPU row times tfjs itself (fitClassifier would otherwise pick the faster).
+      ...(backend === 'webgpu' ? { engine: 'tfjs' as const } : {}),
+    },
   );
   losses.set(name, result.history.loss[0]!);
   model.dispose();

@@ -40,7 +40,7 @@ export async function defaultThreads(): Promise<number> {
 }
 
 export class EngineTrainer implements Trainer {
-  readonly path: TrainingPath;
+  private current: TrainingPath;
   private outcomes: StepOutcome[] = [];
   /** Updates done since training began (the failing step, if any, is not one). */
   private updates = 0;
@@ -52,8 +52,28 @@ export class EngineTrainer implements Trainer {
     private readonly engine: DenseEngine,
     path: TrainingPath,
   ) {
-    this.path = path;
+    this.current = path;
     this.startIterations = input.model.optimizer.iterations;
+  }
+
+  get path(): TrainingPath {
+    return this.current;
+  }
+
+  /** Replaces the reason in `path` (fitClassifier's choice by timing gives its figures). */
+  explain(reason: string): void {
+    this.current = { ...this.current, reason };
+  }
+
+  /**
+   * Undoes the steps run so far (timing steps before training): reads the model's weights
+   * and optimizer state back in, and forgets the outcomes and the updates.
+   */
+  async rewind(): Promise<void> {
+    this.outcomes = [];
+    this.updates = 0;
+    await this.reload(true);
+    this.startIterations = this.input.model.optimizer.iterations;
   }
 
   static async create(input: EngineTrainerInput, reason: string): Promise<EngineTrainer> {

@@ -29,6 +29,7 @@ import { sliceRows } from './evaluateClassifier';
 import { checkCallShape } from './plainData';
 import { adaptTfjsCallback, isTfjsCallback, type TfjsCallback } from './tfjsCallbacks';
 import { denseStack } from './denseStack';
+import { chooseByTiming } from './chooseByTiming';
 import { defaultThreads, EngineTrainer } from './engineTrainer';
 import type {
   ClassifierCallbacks,
@@ -330,10 +331,9 @@ async function chooseTrainer(
   const backend = tf.getBackend();
   const stack = denseStack(model, loss.kind);
   let reason: string;
+  const gpu = backend !== 'wasm' && backend !== 'cpu';
   if (run.engine === 'tfjs') reason = "engine: 'tfjs' was asked for";
-  else if (backend !== 'wasm' && backend !== 'cpu') {
-    reason = `the ${backend} backend runs on the GPU through tfjs`;
-  } else if (!hasWasmSimd()) reason = 'this JavaScript engine has no WebAssembly SIMD';
+  else if (!hasWasmSimd()) reason = 'this JavaScript engine has no WebAssembly SIMD';
   else if (!stack.ok) reason = `the model is not a plain stack of Dense layers: ${stack.reason}`;
   else {
     const threads = run.threads ?? (await defaultThreads());
@@ -347,10 +347,11 @@ async function chooseTrainer(
       validationBatchSize: run.validationBatchSize,
     };
     const layers = stack.stack.layers.map((l) => l.units).join('-');
-    return EngineTrainer.create(
-      input,
-      `a stack of ${stack.stack.layers.length} Dense layers (${layers}) with ${stack.stack.optimizer.kind} and ${stack.stack.loss} loss, on the ${backend} backend`,
-    );
+    const what = `a stack of ${stack.stack.layers.length} Dense layers (${layers}) with ${stack.stack.optimizer.kind} and ${stack.stack.loss} loss, on the ${backend} backend`;
+    if (!gpu) return EngineTrainer.create(input, what);
+    const { validationBatchSize, shuffle } = run;
+    const choice = { model, loss, train, validation, validationBatchSize, shuffle, backend };
+    return chooseByTiming({ ...choice, engine: input, engineWhat: what });
   }
   return new TfjsTrainer(
     model,

@@ -139,8 +139,10 @@ export interface FitClassifierOptions {
   callbacks?: FitCallback | readonly FitCallback[];
   /**
    * `'auto'` (default): a stack of Dense layers on the wasm or cpu backend trains on
-   * denselab's dense engine (see {@link TrainingPath}); anything else through tfjs. `'tfjs'`:
-   * always through tfjs' layers and kernels.
+   * denselab's dense engine (see {@link TrainingPath}); on a GPU backend (webgpu, webgl) a few
+   * steps are timed on the engine and through tfjs before training, without changing the
+   * model, and the faster trains (`path.reason` gives both figures); anything else through
+   * tfjs. `'tfjs'`: always through tfjs' layers and kernels.
    */
   engine?: 'auto' | 'tfjs';
   /**
