@@ -129,8 +129,11 @@ async function findDawnAdapter(allowSoftware: boolean): Promise<AdapterSearch> {
     ),
   );
   if (adapter === null) return { found: false, reason: noAdapter(probe.notes) };
+  // This process' search may see another adapter than the child's (the drivers narrowed).
+  const found = summarize(adapter);
+  if (found.software && !allowSoftware) return { found: false, reason: '', skipped: found };
   const cleanup = installGlobals(dawn.globals, dawnInstance(dawn));
-  return { found: true, adapter, summary: summarize(adapter), cleanup };
+  return { found: true, adapter, summary: found, cleanup };
 }
 
 /** How long Dawn's adapter search may take in its child process. */

@@ -100,6 +100,16 @@ export function oneOf<const T extends string | number>(values: readonly T[]): Ch
   };
 }
 
+/** Any string, the empty one too (a table cell, a caption). */
+export const string: Check<string> = (fn, path, value) =>
+  typeof value === 'string' ? value : fail('type', fn, path, value, 'a string');
+
+/** A plain object (not an array, not null), such as a MIME bundle or a chart spec. */
+export const plainObject: Check<Record<string, unknown>> = (fn, path, value) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : fail('type', fn, path, value, 'an object');
+
 /** A non-empty string. */
 export const nonEmptyString: Check<string> = (fn, path, value) => {
   if (typeof value !== 'string') return fail('type', fn, path, value, 'a non-empty string');

@@ -90,10 +90,17 @@ export async function chooseByTiming(c: Choice): Promise<Trainer> {
 
 /** tfjs' time per step, on a copy of the model with a fresh optimizer of the same kind. */
 async function timeOnCopy(c: Choice, rows: number, batch: number): Promise<number> {
-  const copy = await tfl.models.modelFromJSON(
-    c.model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'],
-  );
+  // The optimizer first: if its class cannot be rebuilt, no copy of the weights is left behind.
   const optimizer = sameKind(c.model.optimizer);
+  let copy: tfl.LayersModel;
+  try {
+    copy = await tfl.models.modelFromJSON(
+      c.model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'],
+    );
+  } catch (err) {
+    optimizer.dispose();
+    throw err;
+  }
   try {
     copy.compile({ optimizer, loss: c.model.loss });
     const trainer = new TfjsTrainer(copy, c.loss, c.train, undefined, batch, false, '');

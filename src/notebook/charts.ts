@@ -1,3 +1,7 @@
+import { typeError } from '../core/errors';
+import { arrayOf, boolean, checkOptions, finite, integer, string } from '../core/validate';
+import { curves, lines as lineList, points } from './checks';
+
 /**
  * A Vega-Lite chart specification (https://vega.github.io/vega-lite/), as the chart functions
  * build it and {@link showChart} shows it. Any Vega-Lite spec fits.
@@ -42,7 +46,16 @@ export function fitChart(
   y: readonly number[],
   lines: readonly { name: string; predict: (x: number) => number }[],
 ): ChartSpec {
-  const points: Row[] = x.map((xi, i) => ({ x: xi, y: y[i] as number, series: 'data' }));
+  const fn = 'fitChart';
+  string(fn, 'title', title);
+  points(fn, 'x', x);
+  arrayOf(finite(), { min: x.length, max: x.length }, 'an array of finite numbers (one per x)')(
+    fn,
+    'y',
+    y,
+  );
+  lineList(fn, 'lines', lines);
+  const dots: Row[] = x.map((xi, i) => ({ x: xi, y: y[i] as number, series: 'data' }));
   const lo = Math.min(...x);
   const hi = Math.max(...x);
   const fitted: Row[] = lines.flatMap((l) => [
@@ -65,7 +78,7 @@ export function fitChart(
         },
       },
       {
-        data: { values: points },
+        data: { values: dots },
         mark: { type: 'point', filled: true, size: 60, color: 'black' },
         encoding: xy,
       },
@@ -110,8 +123,18 @@ export function curveChart(
   series: readonly { name: string; values: readonly number[] }[],
   options: CurveChartOptions,
 ): ChartSpec {
-  const max = options.maxPoints ?? 400;
-  const logEpochs = options.logEpochs === true;
+  const fn = 'curveChart';
+  string(fn, 'title', title);
+  curves(fn, 'series', series);
+  const o = checkOptions(fn, options, {
+    yTitle: string,
+    log: boolean,
+    logEpochs: boolean,
+    maxPoints: integer({ min: 2 }),
+  });
+  if (o.yTitle === undefined) throw typeError(fn, 'options.yTitle is missing; expected a string');
+  const max = o.maxPoints ?? 400;
+  const logEpochs = o.logEpochs === true;
   const rows: Row[] = series.flatMap((s) =>
     sampleIndices(s.values.length, max, logEpochs)
       .map((i) => ({ epoch: i + 1, value: s.values[i] as number, series: s.name }))
@@ -135,8 +158,8 @@ export function curveChart(
       y: {
         field: 'value',
         type: 'quantitative',
-        title: options.yTitle,
-        scale: options.log === true ? { type: 'log' } : { zero: false },
+        title: o.yTitle,
+        scale: o.log === true ? { type: 'log' } : { zero: false },
       },
       color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 320 } },
       strokeDash: {

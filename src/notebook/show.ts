@@ -1,4 +1,5 @@
 import { inDenoJupyter } from '../core/env';
+import { plainObject } from '../core/validate';
 
 /** The part of Deno's global that a notebook cell displays through (`deno jupyter`). */
 interface DenoJupyter {
@@ -49,6 +50,7 @@ export function flush(): Promise<void> {
  * ```
  */
 export async function show(bundle: MimeBundle): Promise<void> {
+  plainObject('show', 'bundle', bundle);
   if (!inDenoJupyter()) {
     const text = bundle['text/plain'];
     console.log(typeof text === 'string' ? text : '');

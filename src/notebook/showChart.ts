@@ -1,6 +1,7 @@
 import type * as Vega from 'vega';
 import type * as VegaLite from 'vega-lite';
 import type { ChartSpec } from './charts';
+import { plainObject, string } from '../core/validate';
 import { show } from './show';
 
 /**
@@ -20,6 +21,7 @@ import { show } from './show';
  * ```
  */
 export async function renderSvg(spec: ChartSpec): Promise<string | undefined> {
+  plainObject('renderSvg', 'spec', spec);
   let vega: typeof Vega;
   let vegaLite: typeof VegaLite;
   try {
@@ -55,6 +57,8 @@ export async function renderSvg(spec: ChartSpec): Promise<string | undefined> {
  * ```
  */
 export async function showChart(spec: ChartSpec, text: string): Promise<void> {
+  plainObject('showChart', 'spec', spec);
+  string('showChart', 'text', text);
   const svg = await renderSvg(spec);
   await show({
     'application/vnd.vegalite.v5+json': {

@@ -1,4 +1,6 @@
 import type { NdArray } from '../core/types';
+import { arrayOf, integer, string } from '../core/validate';
+import { checkImages } from './checks';
 import { base64, grayPng } from './png';
 import { show } from './show';
 
@@ -27,15 +29,25 @@ export async function showDigits(
   captions: readonly string[],
   scale = 3,
 ): Promise<void> {
-  const [, h = 28, w = 28] = images.shape;
-  const digit = (n: number): string => base64(strip(images.data, [n], h, w, scale, 0));
+  const fn = 'showDigits';
+  const { data, shape } = checkImages(fn, images);
+  const [n = 0, h = 28, w = 28] = shape;
+  arrayOf(integer({ min: 0, max: n - 1 }), { min: 1 }, 'a non-empty list of image indices')(
+    fn,
+    'indices',
+    indices,
+  );
+  const k = { min: indices.length, max: indices.length };
+  arrayOf(string, k, 'an array of strings (one per index)')(fn, 'captions', captions);
+  integer({ min: 1, max: 16 })(fn, 'scale', scale);
+  const digit = (i: number): string => base64(strip(data, [i], h, w, scale, 0));
   const figures = indices.map(
-    (n, k) =>
-      `<figure style="margin:0 6px;text-align:center"><img src="data:image/png;base64,${digit(n)}" width="${w * scale}" height="${h * scale}"/><figcaption style="font:12px monospace">${escapeHtml(captions[k] ?? '')}</figcaption></figure>`,
+    (i, c) =>
+      `<figure style="margin:0 6px;text-align:center"><img src="data:image/png;base64,${digit(i)}" width="${w * scale}" height="${h * scale}"/><figcaption style="font:12px monospace">${escapeHtml(captions[c] ?? '')}</figcaption></figure>`,
   );
   await show({
     'text/html': `<div style="display:flex;flex-wrap:wrap">${figures.join('')}</div>`,
-    'image/png': base64(strip(images.data, indices, h, w, scale, 2)),
+    'image/png': base64(strip(data, indices, h, w, scale, 2)),
     'text/plain': captions.join('  '),
   });
 }

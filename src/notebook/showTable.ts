@@ -1,3 +1,4 @@
+import { checkTable } from './checks';
 import { show } from './show';
 
 /**
@@ -19,13 +20,18 @@ export function showTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
 ): Promise<void> {
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const table = checkTable('showTable', header, rows);
+  const all = [table.header, ...table.rows];
+  const widths = table.header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   const line = (r: readonly string[]): string =>
     r.map((v, c) => v.padStart(widths[c] ?? 0)).join('  ');
   const md = (r: readonly string[]): string => `| ${r.join(' | ')} |`;
   return show({
-    'text/markdown': [md(header), md(header.map(() => '---:')), ...rows.map(md)].join('\n'),
+    'text/markdown': [
+      md(table.header),
+      md(table.header.map(() => '---:')),
+      ...table.rows.map(md),
+    ].join('\n'),
     'text/plain': all.map(line).join('\n'),
   });
 }

@@ -9,6 +9,7 @@ import {
   renderSvg,
   showChart,
   showDigits,
+  show,
   showTable,
   type MimeBundle,
 } from 'denselab/notebook';
@@ -118,4 +119,90 @@ describe('denselab/notebook', () => {
     );
     expect(await renderSvg(spec)).toBe(bundle!['image/svg+xml']);
   });
+});
+
+describe('denselab/notebook: bad arguments are errors naming the function and the value, and show nothing', () => {
+  const images = { data: new Uint8Array(2 * 4), shape: [2, 2, 2] };
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      'a table without titles',
+      () => showTable([], []),
+      /^showTable: header is \[\]; expected a list of column titles/,
+    ],
+    [
+      'a short row',
+      () => showTable(['a', 'b'], [['1']]),
+      /^showTable: rows\[0\] is \["1"\]; expected an array of strings of length in \[2, 2\]/,
+    ],
+    [
+      'a number cell',
+      () => showTable(['a'], [[1 as never]]),
+      /^showTable: rows\[0\]\[0\] is 1; expected a string/,
+    ],
+    [
+      'tensor-like images',
+      () => showDigits([1, 2] as never, [0], ['a']),
+      /^showDigits: images is \[1, 2\]; expected an NdArray of uint8 \[N, H, W\], as loadMnist gives/,
+    ],
+    [
+      'an index past the end',
+      () => showDigits(images, [2], ['a']),
+      /^showDigits: indices\[0\] is 2; expected an integer in \[0, 1\]/,
+    ],
+    [
+      'a caption missing',
+      () => showDigits(images, [0, 1], ['a']),
+      /^showDigits: captions is \["a"\]; expected an array of strings \(one per index\) of length in \[2, 2\]/,
+    ],
+    [
+      'scale 0',
+      () => showDigits(images, [0], ['a'], 0),
+      /^showDigits: scale is 0; expected an integer in \[1, 16\]/,
+    ],
+    [
+      'y shorter than x',
+      () => fitChart('t', [0, 1], [1], []),
+      /^fitChart: y is \[1\]; expected an array of finite numbers \(one per x\) of length in \[2, 2\]/,
+    ],
+    [
+      'a line without predict',
+      () => fitChart('t', [0], [1], [{ name: 'a' } as never]),
+      /^fitChart: lines\[0\]\.predict is undefined; expected a function of x/,
+    ],
+    [
+      'values as a string',
+      () => curveChart('t', [{ name: 'a', values: '1,2' as never }], { yTitle: 'y' }),
+      /^curveChart: series\[0\]\.values is "1,2"; expected an array of numbers/,
+    ],
+    [
+      'an unknown option',
+      () => curveChart('t', [], { yTitle: 'y', logScale: true } as never),
+      /^curveChart: unknown option "logScale"/,
+    ],
+    [
+      'no y title',
+      () => curveChart('t', [], {} as never),
+      /^curveChart: options\.yTitle is missing; expected a string/,
+    ],
+    [
+      'a spec that is a string',
+      () => showChart('spec' as never, 'x'),
+      /^showChart: spec is "spec"; expected an object/,
+    ],
+    [
+      'a bundle that is a string',
+      () => show('hi' as never),
+      /^show: bundle is "hi"; expected an object/,
+    ],
+  ];
+  for (const [what, call, message] of cases) {
+    it(what, async () => {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      const shown = await inNotebook(async () => {
+        await expect(Promise.resolve().then(call)).rejects.toThrow(message);
+      });
+      expect(shown).toEqual([]);
+      expect(log).not.toHaveBeenCalled();
+    });
+  }
 });
