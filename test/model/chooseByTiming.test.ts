@@ -80,6 +80,36 @@ describe('fitClassifier on a GPU backend: the faster device, chosen by timing', 
     expect(r.leaked).toBe(0);
   });
 
+  it('timed once per model: a second call (one epoch per call, as scripts do) reuses the figures', async () => {
+    let calls = 0;
+    useDeviceTimer((device) => {
+      calls++;
+      return Promise.resolve(device === 'engine' ? 1 : 5);
+    });
+    await tf.setBackend(GPU);
+    const x = tf.tensor2d(
+      Array.from({ length: 16 * 4 }, (_, i) => (i % 5) / 5),
+      [16, 4],
+    );
+    const y = toCategorical(
+      Array.from({ length: 16 }, (_, i) => i % 2),
+      2,
+    );
+    const model = buildDenseClassifier({ inputSize: 4, hiddenUnits: [4], numClasses: 2, seed: 1 });
+    const first = await fitClassifier(model, { x, y }, { epochs: 1, verbose: 0 });
+    const second = await fitClassifier(model, { x, y }, { epochs: 2, initialEpoch: 1, verbose: 0 });
+    expect(calls).toBe(2); // the engine and tfjs, once
+    expect(first.path.reason).toMatch(/^timed 8 steps of batch 32 before training: /);
+    expect(second.path.reason).toMatch(
+      /^timed 8 steps of batch 32 when this model first trained here: the dense engine 1\.00 ms a step, tfjs' testgpu backend 5\.00 ms, so the engine trains/,
+    );
+    // Another batch size is another measurement.
+    await fitClassifier(model, { x, y }, { epochs: 1, batchSize: 8, verbose: 0 });
+    expect(calls).toBe(4);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('measured for real: both figures in the reason, nothing left behind', async () => {
     const r = await train(GPU);
     expect(r.path.reason).toMatch(
