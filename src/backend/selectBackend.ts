@@ -12,6 +12,7 @@ import {
   nonEmptyString,
   oneOf,
   type Check,
+  type OptionSpec,
 } from '../core/validate';
 import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } from './types';
 import { useFastKernels } from './fastKernels';
@@ -44,8 +45,10 @@ export interface SelectBackendOptions {
    */
   envVar?: string | false;
   /**
-   * Where the wasm backend's `.wasm` files are served from, in browsers (see the guide); Node
-   * finds them in the package by itself.
+   * Where the wasm backend's `.wasm` files are served from, in browsers, as a URL prefix ending
+   * in `/`. Without it a bundled app uses the copy of tfjs' SIMD binary in denselab's package,
+   * which Vite and webpack emit by themselves (the backends guide says what other bundlers
+   * need); Node finds the files in tfjs' package.
    */
   wasmPaths?: string;
   /**
@@ -74,14 +77,29 @@ const falseOnly: Check<false> = (fn, path, value) => {
   throw typeError(fn, `${path} is ${show(value)}; expected false`);
 };
 
+/** selectBackend's options and their checks. */
+const SELECT_OPTIONS = {
+  prefer: arrayOf(oneOf(ALL), { min: 1 }, 'a list of backends'),
+  allowSoftwareAdapter: boolean,
+  envVar: either(nonEmptyString, falseOnly, 'a variable name or false'),
+  wasmPaths: urlPrefix,
+  fastKernels: boolean,
+  startTimeout: integer({ min: 1 }),
+} satisfies OptionSpec;
+
+/** Option names a user may bring from elsewhere, and what to use instead. */
+const SELECT_HINTS = {
+  timeout: 'use startTimeout: the milliseconds each backend may take to start',
+};
+
 let warnedCopies = false;
 let releaseWebGpu: (() => void) | undefined;
 
 /**
  * Chooses and starts the fastest tfjs backend that really works here, and says why:
  *
- * - browsers: `webgpu`, then `webgl` (when `@tensorflow/tfjs-backend-webgl` is installed), then
- *   `wasm`, then `cpu`;
+ * - browsers: `webgpu`, then `webgl` (when the app imports `@tensorflow/tfjs-backend-webgl`),
+ *   then `wasm`, then `cpu`;
  * - Node: `webgpu` through the optional `webgpu` package (Dawn) when it is installed and finds
  *   an adapter, then `wasm`, then `cpu`.
  *
@@ -120,14 +138,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       `options is ${show(options)}; pass the backends to try as prefer: selectBackend({ prefer: [${show(options)}] })`,
     );
   }
-  const o = checkOptions(fn, options, {
-    prefer: arrayOf(oneOf(ALL), { min: 1 }, 'a list of backends'),
-    allowSoftwareAdapter: boolean,
-    envVar: either(nonEmptyString, falseOnly, 'a variable name or false'),
-    wasmPaths: urlPrefix,
-    fastKernels: boolean,
-    startTimeout: integer({ min: 1 }),
-  });
+  const o = checkOptions(fn, options, SELECT_OPTIONS, 'options', SELECT_HINTS);
   const platform = isNode() ? 'node' : 'browser';
   const envVar = o.envVar ?? 'DENSELAB_BACKEND';
   const forcedValue =

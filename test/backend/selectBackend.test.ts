@@ -92,6 +92,12 @@ describe('selectBackend in this process', () => {
       [{ prefered: ['cpu'] }, /^selectBackend: unknown option "prefered"; did you mean "prefer"\?/],
       [{ prefer: 'cpu' }, /^selectBackend: prefer is "cpu"; expected a list of backends/],
       [{ wasmPaths: 3 }, /^selectBackend: wasmPaths is 3; expected a URL prefix string/],
+      [{ startTimeout: '5s' }, /^selectBackend: startTimeout is "5s"; expected an integer >= 1/],
+      [{ startTimeout: 0 }, /^selectBackend: startTimeout is 0; expected an integer >= 1/],
+      [
+        { timeout: 5000 },
+        /^selectBackend: unknown option "timeout": use startTimeout: the milliseconds each backend may take to start/,
+      ],
     ];
     for (const [options, message] of cases) {
       await expect(selectBackend({ prefer: ['cpu'], ...options } as never)).rejects.toThrow(
