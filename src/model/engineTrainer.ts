@@ -204,7 +204,12 @@ async function loadState(
   state[0]?.tensor.dispose(); // the iterations scalar getWeights makes
   const slots = state.slice(1).map((w) => w.tensor);
   const perKind = stack.layers.reduce((n, l) => n + (l.bias ? 2 : 1), 0);
-  if (slots.length === 0) return loadPowers(engine, model, stack);
+  if (slots.length === 0) {
+    // An optimizer that has not stepped yet: its slots start at zero (the engine's may hold
+    // the timing steps' values, see rewind).
+    forEachSlot(engine, stack, (view) => view.fill(0));
+    return loadPowers(engine, model, stack);
+  }
   if (slots.length !== perKind * engine.slotNames.length) {
     throw new Error(
       `fitClassifier: the model's optimizer holds ${slots.length} slot variables; expected ${perKind * engine.slotNames.length} (is it shared with another model?)`,
@@ -221,6 +226,21 @@ async function loadState(
     }
   }
   await loadPowers(engine, model, stack);
+}
+
+/** Calls `fn` on every slot view of the engine: each kind, each layer's kernel and bias. */
+function forEachSlot(
+  engine: DenseEngine,
+  stack: DenseStack,
+  fn: (view: Float32Array) => void,
+): void {
+  for (let s = 0; s < engine.slotNames.length; s++) {
+    stack.layers.forEach((layer, l) => {
+      const views = engine.slot(s, l);
+      fn(views.kernel);
+      if (layer.bias) fn(views.bias);
+    });
+  }
 }
 
 async function loadPowers(

@@ -5,7 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDenseClassifier, fitClassifier, toCategorical } from '../../src';
-import { TIMING, useDeviceTimer } from '../../src/model/chooseByTiming';
+import {
+  TIMING,
+  timeSteps,
+  useDeviceTimer,
+  type DeviceTimer,
+} from '../../src/model/chooseByTiming';
 import { quietCpuBackend } from '../../src/internals/tfjsInternals';
 
 const GPU = 'testgpu';
@@ -25,8 +30,20 @@ afterAll(async () => {
 });
 afterEach(() => useDeviceTimer(undefined));
 
+/** Runs the real timing steps on each device (so they must be undone), then reports `ms`. */
+function forced(engineMs: number, tfjsMs: number): DeviceTimer {
+  return async (device, trainer, rows, batch) => {
+    await timeSteps(device, trainer, rows, batch);
+    return device === 'engine' ? engineMs : tfjsMs;
+  };
+}
+
 /** Trains the small model for 2 epochs on `backend`; the history, path and optimizer steps. */
-async function train(backend: string, engine: 'auto' | 'tfjs' = 'auto') {
+async function train(
+  backend: string,
+  engine: 'auto' | 'tfjs' = 'auto',
+  optimizer: 'rmsprop' | 'adam' | 'momentum' = 'rmsprop',
+) {
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const x = tf.tensor2d(
@@ -37,7 +54,13 @@ async function train(backend: string, engine: 'auto' | 'tfjs' = 'auto') {
     Array.from({ length: 64 }, (_, i) => i % 3),
     3,
   );
-  const model = buildDenseClassifier({ inputSize: 8, hiddenUnits: [16], numClasses: 3, seed: 5 });
+  const model = buildDenseClassifier({
+    inputSize: 8,
+    hiddenUnits: [16],
+    numClasses: 3,
+    seed: 5,
+    optimizer,
+  });
   const out = await fitClassifier(
     model,
     { x, y },
@@ -50,24 +73,27 @@ async function train(backend: string, engine: 'auto' | 'tfjs' = 'auto') {
 }
 
 describe('fitClassifier on a GPU backend: the faster device, chosen by timing', () => {
-  it('the engine when its timing is lower; the steps timed are undone (the same run as on cpu)', async () => {
-    useDeviceTimer((device) => Promise.resolve(device === 'engine' ? 1 : 5));
-    const r = await train(GPU);
-    expect(r.path.engine).toBe('dense');
-    expect(r.path.reason).toMatch(
-      new RegExp(
-        `^timed ${TIMING.timed} steps of batch 8 before training: the dense engine 1\\.00 ms a step, tfjs' testgpu backend 5\\.00 ms, so the engine trains \\(a stack of 2 Dense layers`,
-      ),
-    );
-    const onCpu = await train('cpu');
-    expect(onCpu.path.engine).toBe('dense');
-    expect(r.history).toEqual(onCpu.history); // bit for bit: the timing steps left no trace
-    expect(r.iterations).toBe(16);
-    expect(r.leaked).toBe(0);
-  });
+  it.each(['rmsprop', 'adam', 'momentum'] as const)(
+    'the engine when its timing is lower; the steps timed are undone (%s: the same run as on cpu)',
+    async (optimizer) => {
+      useDeviceTimer(forced(1, 5));
+      const r = await train(GPU, 'auto', optimizer);
+      expect(r.path.engine).toBe('dense');
+      expect(r.path.reason).toMatch(
+        new RegExp(
+          `^timed ${TIMING.timed} steps of batch 8 before training: the dense engine 1\\.00 ms a step, tfjs' testgpu backend 5\\.00 ms, so the engine trains \\(a stack of 2 Dense layers`,
+        ),
+      );
+      const onCpu = await train('cpu', 'auto', optimizer);
+      expect(onCpu.path.engine).toBe('dense');
+      expect(r.history).toEqual(onCpu.history); // bit for bit: the timing steps left no trace
+      expect(r.iterations).toBe(16);
+      expect(r.leaked).toBe(0);
+    },
+  );
 
   it("tfjs when its timing is lower; its steps ran on a copy (the same run as engine: 'tfjs')", async () => {
-    useDeviceTimer((device) => Promise.resolve(device === 'engine' ? 9 : 3));
+    useDeviceTimer(forced(9, 3));
     const r = await train(GPU);
     expect(r.path.engine).toBe('tfjs');
     expect(r.path.reason).toBe(
