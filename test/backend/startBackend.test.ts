@@ -14,7 +14,7 @@ afterEach(async () => {
 
 /** A backend whose start answers after `ms` (never, for Infinity) with a cpu backend of its own. */
 function slowBackend(name: string, ms: number): void {
-  const Cpu = (tf.findBackend('cpu')).constructor as new () => tf.KernelBackend;
+  const Cpu = tf.findBackend('cpu').constructor as new () => tf.KernelBackend;
   tf.registerBackend(name, () =>
     ms === Infinity
       ? new Promise(() => undefined)
