@@ -339,7 +339,7 @@ function webglRenderer(): string | undefined {
     typeof OffscreenCanvas === 'function'
       ? new OffscreenCanvas(1, 1)
       : doc?.createElement('canvas');
-  const gl = canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined;
+  const gl: WebGL2RenderingContext | null | undefined = canvas?.getContext('webgl2');
   if (gl == null) return undefined;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const name: unknown =
