@@ -3,7 +3,7 @@
  * chains (plain mul + add, and relaxed SIMD's fused madd where it validates), best of 5 runs,
  * in GFLOP/s on one core. The dense engine's step is compared with it.
  */
-import { encodeModule, hasRelaxedSimd, I32, op, V128 } from '../src/kernels/wasmCode';
+import { encodeModule, hasRelaxedSimd, I32, op, V128 } from '../src/wasm/encoder';
 
 const CHAINS = 12;
 

@@ -32,8 +32,8 @@ import {
   useFastKernels,
   type ClassifierCallbacks,
 } from 'denselab';
-import { DenseEngine } from '../src/kernels/denseEngine';
-import { hasRelaxedSimd } from '../src/kernels/wasmCode';
+import { DenseEngine } from '../src/engine/denseEngine';
+import { hasRelaxedSimd } from '../src/wasm/encoder';
 import { wasmCeiling } from './ceiling';
 import { jaxTrainer } from './peers/jaxjs';
 
@@ -321,7 +321,14 @@ async function profileEngine(): Promise<void> {
         { inputs: 512, units: 10, activation: 'softmax', bias: true },
       ],
       loss: 'categorical',
-      optimizer: { kind: 'rmsprop', learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7 },
+      optimizer: {
+        kind: 'rmsprop',
+        learningRate: 0.001,
+        rho: 0.9,
+        momentum: 0,
+        epsilon: 1e-7,
+        centered: false,
+      },
       maxBatch: batch,
       rows: [steps * batch],
       threads,

@@ -82,7 +82,7 @@ export { saveModel, type SaveModelOptions, type SavedModel } from './io/saveMode
 export { loadModel, type LoadModelOptions } from './io/loadModel';
 export { ModelFileError, type ModelFileErrorCode } from './io/ModelFileError';
 export { selectBackend, releaseBackend, type SelectBackendOptions } from './backend/selectBackend';
-export { useFastKernels } from './backend/fastKernels';
+export { useFastKernels } from './tfjsKernels/useFastKernels';
 export type {
   AdapterSummary,
   BackendAttempt,

@@ -15,7 +15,7 @@ import {
   type OptionSpec,
 } from '../core/validate';
 import type { AdapterSummary, BackendAttempt, BackendName, BackendSelection } from './types';
-import { useFastKernels } from './fastKernels';
+import { useFastKernels } from '../tfjsKernels/useFastKernels';
 import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
 import { start, type Outcome } from './startBackend';
 import { tryWasm } from './startWasm';

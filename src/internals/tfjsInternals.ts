@@ -4,6 +4,7 @@
  * a tfjs upgrade renames or removes it. Internal: nothing here is exported from the package.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerKind } from '../rules/optimizers';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 /**
@@ -38,19 +39,6 @@ export function inboundLayers(layer: tfl.layers.Layer): unknown[] {
 }
 
 /**
- * Adam's running powers of beta1 and beta2 (`accBeta1`, `accBeta2`, private scalars that its
- * bias correction divides by, and that `getWeights`/`setWeights` do not carry).
- */
-export function adamPowers(
-  optimizer: tf.Optimizer,
-): { accBeta1: tf.Variable; accBeta2: tf.Variable } | undefined {
-  const o = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-  return o.accBeta1 instanceof tf.Variable && o.accBeta2 instanceof tf.Variable
-    ? { accBeta1: o.accBeta1, accBeta2: o.accBeta2 }
-    : undefined;
-}
-
-/**
  * The loss function `compile` resolved for the model's first output (`lossFunctions`, kept on
  * the inner model of a Sequential).
  */
@@ -73,29 +61,50 @@ export interface Slot {
   variable: tf.Variable;
 }
 
-/** tfjs' RMSPropOptimizer state (private): the slot lists denselab's fused update fills. */
-export interface RMSPropState {
-  accumulatedMeanSquares: Slot[];
-  accumulatedMoments: Slot[];
-  centered: boolean;
+/**
+ * The private slot lists of tfjs' optimizers, in the order of denselab's update rules (see
+ * src/rules/optimizers.ts): slot list s holds slot s of each variable, by the variable's
+ * position in applyGradients' argument. Centered RMSprop's third list is `accumulatedMeanGrads`.
+ */
+const SLOT_FIELDS: Record<OptimizerKind, readonly string[]> = {
+  sgd: [],
+  momentum: ['accumulations'],
+  rmsprop: ['accumulatedMeanSquares', 'accumulatedMoments', 'accumulatedMeanGrads'],
+  adam: ['accumulatedFirstMoment', 'accumulatedSecondMoment'],
+  adamax: ['accumulatedFirstMoment', 'accumulatedWeightedInfNorm'],
+  adagrad: ['accumulatedGrads'],
+  adadelta: ['accumulatedGrads', 'accumulatedUpdates'],
+};
+
+/**
+ * The optimizer's first `count` slot lists (tfjs fills them as it steps; a list may be
+ * undefined on a tfjs that renamed it).
+ */
+export function slotLists(optimizer: tf.Optimizer, kind: OptimizerKind, count: number): Slot[][] {
+  const o = optimizer as unknown as Record<string, Slot[] | undefined>;
+  return (SLOT_FIELDS[kind] ?? []).slice(0, count).map((field) => {
+    if (kind === 'rmsprop' && field === 'accumulatedMeanGrads') o[field] ??= [];
+    const list = o[field];
+    if (!Array.isArray(list)) throw new Error(`tfjs' ${kind} optimizer has no ${field} list`);
+    return list;
+  });
 }
 
-/** The private state of tfjs' RMSPropOptimizer. */
-export function rmspropState(optimizer: tf.RMSPropOptimizer): RMSPropState {
-  return optimizer as unknown as RMSPropState;
-}
-
-/** tfjs' AdamOptimizer state (private). */
-export interface AdamState {
-  accumulatedFirstMoment: Slot[];
-  accumulatedSecondMoment: Slot[];
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-}
-
-/** The private state of tfjs' AdamOptimizer. */
-export function adamState(optimizer: tf.AdamOptimizer): AdamState {
-  return optimizer as unknown as AdamState;
+/**
+ * The scalar variables of tfjs' optimizers that advance every step besides the iteration count
+ * (the state of denselab's rules): Adam's `accBeta1` and `accBeta2`, Adamax' `accBeta1` and
+ * `iteration`; none for the others.
+ */
+export function stateVariables(optimizer: tf.Optimizer, kind: OptimizerKind): tf.Variable[] {
+  const fields =
+    kind === 'adam' ? ['accBeta1', 'accBeta2'] : kind === 'adamax' ? ['accBeta1', 'iteration'] : [];
+  const o = optimizer as unknown as Record<string, unknown>;
+  const isVariable = (x: unknown): x is tf.Variable => x instanceof tf.Variable;
+  return fields.map((field) => {
+    const v = o[field];
+    if (!isVariable(v)) throw new Error(`tfjs' ${kind} optimizer has no ${field} variable`);
+    return v;
+  });
 }
 
 // ------------------------------------------------------------------------- backend internals
@@ -184,20 +193,6 @@ export function cpuParts(backend: unknown): CpuBackendParts | undefined {
 /** A tensor's values on the cpu backend. */
 export function valuesOf(backend: CpuBackendParts, t: tf.TensorInfo): unknown {
   return backend.data.get(t.dataId)?.values;
-}
-
-/** tfjs' AdadeltaOptimizer state (private), for the Keras-faithful update. */
-export interface AdadeltaState {
-  accumulatedGrads: Slot[];
-  accumulatedUpdates: Slot[];
-  learningRate: number;
-  rho: number;
-  epsilon: number;
-}
-
-/** The private state of tfjs' AdadeltaOptimizer. */
-export function adadeltaState(optimizer: tf.AdadeltaOptimizer): AdadeltaState {
-  return optimizer as unknown as AdadeltaState;
 }
 
 /**

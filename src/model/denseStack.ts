@@ -2,18 +2,15 @@
  * Whether a tfjs-layers model can train on denselab's dense engine, and the engine's
  * description of it: a chain of Dense layers with activations the engine knows, no
  * regularizers, constraints or frozen layers, a loss it computes (categorical or sparse
- * categorical cross-entropy on a softmax output, or mean squared error) and one of tfjs' own
- * SGD, momentum, RMSprop (not centered) or Adam optimizers. Internal.
+ * categorical cross-entropy on a softmax output, or mean squared error) and an optimizer whose
+ * update rule it has (src/optim/optimizerClasses.ts). Internal.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ENGINE_ACTIVATIONS, type EngineActivation } from '../kernels/engineActivations';
-import type { EngineLayer, EngineLoss } from '../kernels/denseEngine';
-import type { EngineOptimizer } from '../kernels/engineUpdates';
+import type { EngineLayer, EngineLoss } from '../engine/denseEngine';
 import { inboundLayers } from '../internals/tfjsInternals';
-import { DisposingMomentumOptimizer } from '../optim/createOptimizer';
-import { FastAdamOptimizer } from '../optim/FastAdamOptimizer';
-import { FastRMSPropOptimizer } from '../optim/FastRMSPropOptimizer';
+import { ruleSpecOf } from '../optim/optimizerClasses';
+import { ENGINE_ACTIVATIONS, type EngineActivation } from '../rules/activations';
+import type { OptimizerSpec } from '../rules/optimizers';
 import type { LossKind } from './classifierInputs';
 
 /** A model the engine can run: its Dense layers (tfjs objects) and the engine's view. */
@@ -21,7 +18,7 @@ export interface DenseStack {
   readonly dense: tfl.layers.Layer[];
   readonly layers: EngineLayer[];
   readonly loss: EngineLoss;
-  readonly optimizer: EngineOptimizer;
+  readonly optimizer: OptimizerSpec;
 }
 
 /** The stack, or why the model stays on tfjs. */
@@ -45,7 +42,7 @@ export function denseStack(model: tfl.LayersModel, loss: LossKind): StackCheck {
       `cross-entropy needs a softmax output; the last layer's activation is ${last.activation}`,
     );
   }
-  const optimizer = engineOptimizer(model.optimizer);
+  const optimizer = ruleSpecOf(model.optimizer);
   if (typeof optimizer === 'string') return no(optimizer);
   return { ok: true, stack: { dense: layers.dense, layers: layers.layers, loss, optimizer } };
 }
@@ -96,40 +93,4 @@ function denseLayers(
   }
   if (dense.length === 0) return 'the model has no Dense layers';
   return { dense, layers };
-}
-
-/** The engine's optimizer for one of tfjs' own, read from its config. */
-function engineOptimizer(optimizer: tf.Optimizer): EngineOptimizer | string {
-  const c = optimizer.getConfig() as Record<string, number | boolean>;
-  const lr = c.learningRate as number;
-  const ctor = (optimizer as object).constructor;
-  if (ctor === tf.SGDOptimizer) return { kind: 'sgd', learningRate: lr };
-  if (ctor === tf.MomentumOptimizer || ctor === DisposingMomentumOptimizer) {
-    return {
-      kind: 'momentum',
-      learningRate: lr,
-      momentum: c.momentum as number,
-      nesterov: c.useNesterov === true,
-    };
-  }
-  if (ctor === tf.RMSPropOptimizer || ctor === FastRMSPropOptimizer) {
-    if (c.centered === true) return 'its RMSprop is centered (the engine runs the plain one)';
-    return {
-      kind: 'rmsprop',
-      learningRate: lr,
-      rho: c.decay as number,
-      momentum: c.momentum as number,
-      epsilon: c.epsilon as number,
-    };
-  }
-  if (ctor === tf.AdamOptimizer || ctor === FastAdamOptimizer) {
-    return {
-      kind: 'adam',
-      learningRate: lr,
-      beta1: c.beta1 as number,
-      beta2: c.beta2 as number,
-      epsilon: c.epsilon as number,
-    };
-  }
-  return `its optimizer is ${optimizer.getClassName()} (the engine runs tfjs' SGD, momentum, RMSprop and Adam)`;
 }

@@ -7,9 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../core/env';
-import { DenseEngine } from '../kernels/denseEngine';
-import { hasRelaxedSimd } from '../kernels/wasmCode';
-import { adamPowers } from '../internals/tfjsInternals';
+import { DenseEngine } from '../engine/denseEngine';
+import { hasRelaxedSimd } from '../wasm/encoder';
+import { stateVariables } from '../internals/tfjsInternals';
 import type { TensorData } from './classifierInputs';
 import { denseStack, type DenseStack } from './denseStack';
 import type { TrainingPath } from './fitTypes';
@@ -192,7 +192,7 @@ async function loadWeights(engine: DenseEngine, stack: DenseStack): Promise<void
   }
 }
 
-/** The optimizer's state (slots and Adam's powers) into the engine. */
+/** The optimizer's state (slots and the rule's state, such as Adam's powers) into the engine. */
 async function loadState(
   engine: DenseEngine,
   model: tfl.LayersModel,
@@ -205,17 +205,17 @@ async function loadState(
   const slots = state.slice(1).map((w) => w.tensor);
   const perKind = stack.layers.reduce((n, l) => n + (l.bias ? 2 : 1), 0);
   if (slots.length === 0) {
-    // An optimizer that has not stepped yet: its slots start at zero (the engine's may hold
-    // the timing steps' values, see rewind).
-    forEachSlot(engine, stack, (view) => view.fill(0));
-    return loadPowers(engine, model, stack);
+    // An optimizer that has not stepped yet: its slots start at the rule's initial values
+    // (the engine's may hold the timing steps' values, see rewind).
+    forEachSlot(engine, stack, (view, s) => view.fill(engine.slots[s]?.initial ?? 0));
+    return loadRuleState(engine, model, stack);
   }
-  if (slots.length !== perKind * engine.slotNames.length) {
+  if (slots.length !== perKind * engine.slots.length) {
     throw new Error(
-      `fitClassifier: the model's optimizer holds ${slots.length} slot variables; expected ${perKind * engine.slotNames.length} (is it shared with another model?)`,
+      `fitClassifier: the model's optimizer holds ${slots.length} slot variables; expected ${perKind * engine.slots.length} (is it shared with another model?)`,
     );
   }
-  for (let s = 0; s < engine.slotNames.length; s++) {
+  for (let s = 0; s < engine.slots.length; s++) {
     let v = s * perKind;
     for (let l = 0; l < stack.layers.length; l++) {
       const views = engine.slot(s, l);
@@ -225,36 +225,32 @@ async function loadState(
       }
     }
   }
-  await loadPowers(engine, model, stack);
+  await loadRuleState(engine, model, stack);
 }
 
 /** Calls `fn` on every slot view of the engine: each kind, each layer's kernel and bias. */
 function forEachSlot(
   engine: DenseEngine,
   stack: DenseStack,
-  fn: (view: Float32Array) => void,
+  fn: (view: Float32Array, s: number) => void,
 ): void {
-  for (let s = 0; s < engine.slotNames.length; s++) {
+  for (let s = 0; s < engine.slots.length; s++) {
     stack.layers.forEach((layer, l) => {
       const views = engine.slot(s, l);
-      fn(views.kernel);
-      if (layer.bias) fn(views.bias);
+      fn(views.kernel, s);
+      if (layer.bias) fn(views.bias, s);
     });
   }
 }
 
-async function loadPowers(
+/** The optimizer's running state (Adam's powers of beta and the like) into the engine. */
+async function loadRuleState(
   engine: DenseEngine,
   model: tfl.LayersModel,
   stack: DenseStack,
 ): Promise<void> {
-  const powers = stack.optimizer.kind === 'adam' ? adamPowers(model.optimizer) : undefined;
-  if (powers !== undefined) {
-    engine.powers = {
-      accBeta1: (await powers.accBeta1.data())[0] as number,
-      accBeta2: (await powers.accBeta2.data())[0] as number,
-    };
-  }
+  const variables = stateVariables(model.optimizer, stack.optimizer.kind);
+  engine.state = await Promise.all(variables.map(async (v) => (await v.data())[0] as number));
 }
 
 /** The names of a Dense layer's kernel and bias variables, as tfjs' optimizers key slots. */
@@ -278,7 +274,7 @@ function writeWeights(engine: DenseEngine, stack: DenseStack): void {
 
 /**
  * The engine's optimizer state into the model's optimizer: its slots (tfjs' names, in the
- * order of the trainable weights), the step count and Adam's running powers. The old slot
+ * order of the trainable weights), the step count and the rule's state. The old slot
  * variables are disposed.
  */
 async function writeOptimizer(
@@ -290,7 +286,7 @@ async function writeOptimizer(
   const optimizer = model.optimizer;
   const old = await optimizer.getWeights();
   const slots: { name: string; tensor: tf.Tensor }[] = [];
-  engine.slotNames.forEach((suffix, s) => {
+  engine.slots.forEach(({ name: suffix }, s) => {
     stack.dense.forEach((layer, l) => {
       const { kernel, bias } = engine.slot(s, l);
       const spec = stack.layers[l] as { inputs: number; units: number; bias: boolean };
@@ -306,11 +302,8 @@ async function writeOptimizer(
   const iter = tf.scalar(iterations, 'int32');
   await optimizer.setWeights([{ name: 'iter', tensor: iter }, ...slots]);
   tf.dispose([iter, ...slots.map((s) => s.tensor), ...old.map((w) => w.tensor)]);
-  const powers = stack.optimizer.kind === 'adam' ? adamPowers(optimizer) : undefined;
-  if (powers !== undefined) {
-    tf.tidy(() => {
-      powers.accBeta1.assign(tf.scalar(engine.powers.accBeta1));
-      powers.accBeta2.assign(tf.scalar(engine.powers.accBeta2));
-    });
-  }
+  const variables = stateVariables(optimizer, stack.optimizer.kind);
+  tf.tidy(() =>
+    variables.forEach((v, k) => v.assign(tf.scalar(engine.state[k] as number, v.dtype))),
+  );
 }

@@ -15,7 +15,7 @@ import {
   type OptionHints,
   type OptionSpec,
 } from '../core/validate';
-import { hasWasmSimd } from '../kernels/wasmCode';
+import { hasWasmSimd } from '../wasm/encoder';
 import { PROGRESS_LOGGER_OPTIONS, ProgressLogger } from '../progress/ProgressLogger';
 import {
   checkData,

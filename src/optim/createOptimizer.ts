@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from '../core/errors';
 import { finite, type Check } from '../core/validate';
+import { FastAdagradOptimizer } from './FastAdagradOptimizer';
+import { FastAdamaxOptimizer } from './FastAdamaxOptimizer';
 import { FastAdamOptimizer } from './FastAdamOptimizer';
 import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
 import { KerasAdadeltaOptimizer } from './KerasAdadeltaOptimizer';
@@ -178,9 +180,9 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
     case 'adam':
       return new FastAdamOptimizer(lr, h.beta1 ?? 0.9, h.beta2 ?? 0.999, h.epsilon);
     case 'adamax':
-      return tf.train.adamax(lr, h.beta1, h.beta2, h.epsilon);
+      return new FastAdamaxOptimizer(lr, h.beta1 ?? 0.9, h.beta2 ?? 0.999, h.epsilon);
     case 'adagrad':
-      return tf.train.adagrad(lr, h.initialAccumulatorValue);
+      return new FastAdagradOptimizer(lr, h.initialAccumulatorValue);
     case 'adadelta':
       return new KerasAdadeltaOptimizer(lr, h.rho ?? 0.95, h.epsilon);
   }

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FastAdagradOptimizer } from './FastAdagradOptimizer';
+import { FastAdamaxOptimizer } from './FastAdamaxOptimizer';
 import { FastAdamOptimizer } from './FastAdamOptimizer';
 import { FastRMSPropOptimizer } from './FastRMSPropOptimizer';
 import { KerasAdadeltaOptimizer } from './KerasAdadeltaOptimizer';
@@ -8,10 +10,13 @@ const FUSED = [
   [tf.RMSPropOptimizer, FastRMSPropOptimizer],
   [tf.AdamOptimizer, FastAdamOptimizer],
   [tf.AdadeltaOptimizer, KerasAdadeltaOptimizer],
+  [tf.AdagradOptimizer, FastAdagradOptimizer],
+  [tf.AdamaxOptimizer, FastAdamaxOptimizer],
 ] as const;
 
 /**
- * denselab's counterpart of a tfjs RMSprop, Adam (fused) or Adadelta (Keras' update), as
+ * denselab's counterpart of a tfjs RMSprop, Adam, Adagrad, Adamax (fused) or Adadelta (Keras'
+ * update), as
  * `loadLayersModel` restores them, holding its state (the same slot data and step count); the
  * original is disposed. Anything else, and an optimizer that is denselab's already, comes back
  * as it is. Internal: used by loadModel.
@@ -20,6 +25,12 @@ export async function toFusedOptimizer(optimizer: tf.Optimizer): Promise<tf.Opti
   for (const [base, fused] of FUSED) {
     if (!(optimizer instanceof base) || optimizer instanceof fused) continue;
     const fast = fused.fromConfig(fused, optimizer.getConfig()) as tf.Optimizer;
+    // tfjs 4.22's Adamax gives no state (getWeights throws); a loaded one has none yet.
+    if (base === tf.AdamaxOptimizer && optimizer.iterations === 0) {
+      optimizer.dispose();
+      return fast;
+    }
+    if (base === tf.AdamaxOptimizer) return optimizer;
     const state = await optimizer.getWeights(); // [iterations scalar (new), ...slot variables]
     await fast.setWeights(state); // new variables over the same data
     state[0]?.tensor.dispose();

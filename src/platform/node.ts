@@ -299,7 +299,7 @@ async function nativeEnv(): Promise<
 
 /**
  * The start of a worker's source text in Node: `start(init)` calls `init(workerData)`, posts
- * 'ready', then runs the loop `init` returned (see src/kernels/engineThreads.ts).
+ * 'ready', then runs the loop `init` returned (see src/engine/threads.ts).
  */
 export const WORKER_HOST = `var wt = require('node:worker_threads');
 function start(init) {

@@ -23,7 +23,7 @@ describe('useFastKernels', () => {
     ] as const;
     const originals = replaced.map(([k, b]) => tf.getKernel(k, b));
     const untouched = [tf.getKernel('Slice', 'cpu'), tf.getKernel('Transpose', 'wasm')];
-    const added = ['DenselabRMSPropUpdate', 'DenselabAdamUpdate'].flatMap((k) =>
+    const added = ['DenselabOptimizerUpdate'].flatMap((k) =>
       ['wasm', 'cpu'].map((b) => [k, b] as const),
     );
     added.forEach(([k, b]) => expect(tf.getKernel(k, b)).toBeUndefined());

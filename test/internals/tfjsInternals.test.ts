@@ -7,11 +7,9 @@ import { describe, expect, it } from 'vitest';
 import {
   abandonBackendInit,
   backendCreated,
-  adamPowers,
   baseCallbackHooks,
   customCallbackHas,
   earlyStoppingMonitor,
-  adamState,
   compiledLoss,
   cpuParts,
   inboundLayers,
@@ -20,7 +18,8 @@ import {
   ownOptimizer,
   ownsOptimizer,
   quietCpuBackend,
-  rmspropState,
+  slotLists,
+  stateVariables,
   valuesOf,
   wasmMemoryOf,
   wasmParts,
@@ -85,26 +84,31 @@ describe("tfjs' private fields denselab reads", () => {
     model.dispose();
   });
 
-  it("AdamOptimizer.accBeta1/accBeta2 and its slot lists; RMSPropOptimizer's slot lists", () => {
-    const v = tf.variable(tf.tensor1d([1, 2]));
-    const adam = tf.train.adam(0.1, 0.9, 0.99);
-    const powers = adamPowers(adam)!;
-    expect(powers.accBeta1.dataSync()[0]).toBeCloseTo(0.9, 6);
-    adam.minimize(() => tf.sum(tf.square(v)));
-    expect(powers.accBeta1.dataSync()[0]).toBeCloseTo(0.81, 6);
-    const state = adamState(adam);
-    expect(state.accumulatedFirstMoment).toHaveLength(1);
-    expect(state.accumulatedSecondMoment[0]!.variable.shape).toEqual([2]);
-    const rms = tf.train.rmsprop(0.1);
-    rms.minimize(() => tf.sum(tf.square(v)));
-    const r = rmspropState(rms);
-    expect(r.centered).toBe(false);
-    expect(r.accumulatedMeanSquares[0]!.originalName).toMatch(/\/rms$/);
-    expect(r.accumulatedMoments[0]!.originalName).toMatch(/\/momentum$/);
-    adam.dispose();
-    rms.dispose();
-    v.dispose();
-  });
+  // Each optimizer's slot lists, named as tfjs names them, and its state variables.
+  const OPTIMIZERS = [
+    ['momentum', () => tf.train.momentum(0.1, 0.9), ['momentum'], []],
+    ['rmsprop', () => tf.train.rmsprop(0.1, 0.9, 0, 1e-7, true), ['rms', 'momentum', 'mg'], []],
+    ['adam', () => tf.train.adam(0.1, 0.9, 0.99), ['m', 'v'], [0.81, 0.9801]],
+    ['adamax', () => tf.train.adamax(0.1, 0.9, 0.99), ['m', 'v'], [0.81, 1]],
+    ['adagrad', () => tf.train.adagrad(0.1), ['accumulator'], []],
+    ['adadelta', () => tf.train.adadelta(0.1), ['accum_grad', 'accum_var'], []],
+  ] as const;
+  it.each(OPTIMIZERS)(
+    "%s optimizer's slot lists and state variables",
+    (kind, make, suffixes, state) => {
+      const v = tf.variable(tf.tensor1d([1, 2]));
+      const optimizer = make();
+      optimizer.minimize(() => tf.sum(tf.square(v)));
+      const lists = slotLists(optimizer, kind, suffixes.length);
+      expect(lists.map((l) => l[0]!.originalName.split('/').at(-1))).toEqual(suffixes);
+      expect(lists.every((l) => l.length === 1 && l[0]!.variable.shape[0] === 2)).toBe(true);
+      const values = stateVariables(optimizer, kind).map((t) => t.dataSync()[0]);
+      expect(values.length).toBe(state.length);
+      values.forEach((x, k) => expect(x).toBeCloseTo(state[k]!, 6));
+      optimizer.dispose();
+      v.dispose();
+    },
+  );
 
   it("the wasm backend's dataIdMap, makeOutput, heap and memory", async () => {
     await tf.setBackend('wasm');

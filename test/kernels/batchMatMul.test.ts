@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useFastKernels } from '../../src';
-import { GEMM_MAX_ROWS } from '../../src/kernels/batchMatMul';
+import { GEMM_MAX_ROWS } from '../../src/tfjsKernels/batchMatMul';
 import { wasmParts, xnnpackThreads } from '../../src/internals/tfjsInternals';
 
 afterAll(async () => {

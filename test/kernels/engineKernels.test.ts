@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gemmFunctions, nnCalls, ntCalls, runCalls } from '../../src/kernels/gemm';
-import { ThreadPool } from '../../src/kernels/engineThreads';
-import { encodeModule, hasRelaxedSimd, instantiateOn } from '../../src/kernels/wasmCode';
+import { gemmFunctions, nnCalls, ntCalls, runCalls } from '../../src/wasm/gemm';
+import { ThreadPool } from '../../src/engine/threads';
+import { encodeModule, hasRelaxedSimd, instantiateOn } from '../../src/wasm/encoder';
 
 const FMA = hasRelaxedSimd() ? [false, true] : [false];
 

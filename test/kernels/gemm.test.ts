@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gemmOn } from '../../src/kernels/gemm';
+import { gemmOn } from '../../src/wasm/gemm';
 
 /** The naive product with each multiply and add rounded to float32, the reference order. */
 function naive(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {

@@ -7,7 +7,7 @@ import {
   op,
   sleb,
   uleb,
-} from '../../src/kernels/wasmCode';
+} from '../../src/wasm/encoder';
 
 describe('the WebAssembly encoder', () => {
   it('writes LEB128 as the spec examples', () => {

@@ -15,6 +15,7 @@ import {
   toCategorical,
   useFastKernels,
 } from '../../src';
+import { FastRMSPropOptimizer } from '../../src/optim/FastRMSPropOptimizer';
 import { kerasLine } from '../helpers';
 
 // The MNIST runs use the wasm backend, as selectBackend chooses it in Node without a GPU.
@@ -157,19 +158,21 @@ function sequential(
 
 const oneHot = (labels: number[], classes: number) => toCategorical(labels, classes);
 const CASES: Case[] = [
-  ...(['sgd', 'momentum', 'rmsprop', 'adam'] as const).map((name): Case => ({
-    name: `relu + softmax, categorical, ${name}`,
-    build: () =>
-      buildDenseClassifier({
-        inputSize: 6,
-        hiddenUnits: [16, 12],
-        numClasses: 3,
-        optimizer: name,
-        learningRate: 0.05,
-        seed: 3,
-      }),
-    y: oneHot,
-  })),
+  ...(['sgd', 'momentum', 'rmsprop', 'adam', 'adamax', 'adagrad', 'adadelta'] as const).map(
+    (name): Case => ({
+      name: `relu + softmax, categorical, ${name}`,
+      build: () =>
+        buildDenseClassifier({
+          inputSize: 6,
+          hiddenUnits: [16, 12],
+          numClasses: 3,
+          optimizer: name,
+          learningRate: 0.05,
+          seed: 3,
+        }),
+      y: oneHot,
+    }),
+  ),
   {
     name: "tfjs' own RMSprop class, Nesterov momentum, sparse labels",
     build: () =>
@@ -193,6 +196,26 @@ const CASES: Case[] = [
         ],
         'categoricalCrossentropy',
         () => tf.train.adam(0.02),
+      ),
+    y: oneHot,
+  },
+  {
+    name: "centered RMSprop with momentum (denselab's class: Keras' formula), sparse labels",
+    build: () =>
+      sequential(
+        [dense(10, 'relu', { inputShape: [6] }), dense(3, 'softmax')],
+        'sparseCategoricalCrossentropy',
+        () => new FastRMSPropOptimizer(0.01, 0.9, 0.5, 1e-7, true),
+      ),
+    y: (labels) => tf.tensor1d(labels, 'float32'),
+  },
+  {
+    name: "tfjs' own Adagrad class, MSE",
+    build: () =>
+      sequential(
+        [dense(10, 'tanh', { inputShape: [6] }), dense(3, 'sigmoid')],
+        'meanSquaredError',
+        () => tf.train.adagrad(0.1),
       ),
     y: oneHot,
   },
@@ -324,20 +347,30 @@ describe('which path trains, and why', () => {
       /has a kernelRegularizer/,
     ],
     [
-      'Adamax',
+      "tfjs' own Adamax",
       () =>
         sequential([dense(3, 'softmax', { inputShape: [6] })], 'categoricalCrossentropy', () =>
           tf.train.adamax(0.01),
         ),
-      /its optimizer is Adamax/,
+      /tfjs 4.22's Adamax does not give its state .*createOptimizer\('adamax'\)/,
     ],
     [
-      'centered RMSprop',
+      "tfjs' own Adadelta",
       () =>
         sequential([dense(3, 'softmax', { inputShape: [6] })], 'categoricalCrossentropy', () =>
-          tf.train.rmsprop(0.01, 0.9, 0, 1e-7, true),
+          tf.train.adadelta(0.01),
         ),
-      /its RMSprop is centered/,
+      /tfjs 4.22's Adadelta is not Keras' .*createOptimizer\('adadelta'\)/,
+    ],
+    [
+      'a subclass of an optimizer',
+      () =>
+        sequential(
+          [dense(3, 'softmax', { inputShape: [6] })],
+          'categoricalCrossentropy',
+          () => new (class extends tf.SGDOptimizer {})(0.1),
+        ),
+      /its optimizer is SGD \(the engine runs tfjs' own optimizers and denselab's\)/,
     ],
     [
       'cross-entropy on a sigmoid output',
@@ -367,8 +400,6 @@ describe('which path trains, and why', () => {
       const { path } = await fitClassifier(
         model,
         { x: xs, y: ys },
-        // One step: tfjs 4.22's centered RMSprop subtracts epsilon under its square root, so
-        // its first update can already turn weights NaN; the path is what is tested here.
         { batchSize: 16, seed: 1, verbose: 2, sink: { writeLine: (l) => lines.push(l) } },
       );
       expect(path.engine).toBe('tfjs');
@@ -658,7 +689,7 @@ describe('fitClassifier checks', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("names tfjs' centered RMSprop when it turns a zero gradient into NaN", async () => {
+  it("trains centered RMSprop with Keras' formula; through tfjs' own class, names its NaN", async () => {
     const before = tf.memory().numTensors;
     const optimizer = tf.train.rmsprop(0.001, 0.9, 0, 1e-7, true);
     const model = buildDenseClassifier({
@@ -675,12 +706,24 @@ describe('fitClassifier checks', () => {
       Array.from({ length: 16 }, (_, i) => i % 3),
       3,
     );
-    const err = await fitClassifier(model, { x: xs, y: ys }, { epochs: 2, verbose: 0 }).catch(
-      (e: unknown) => e,
+    // On the engine (and with denselab's RMSprop class) the denominator is Keras'.
+    const { history, path } = await fitClassifier(
+      model,
+      { x: xs, y: ys },
+      { epochs: 2, verbose: 0 },
     );
+    expect(path.engine).toBe('dense');
+    expect(history.loss.every(Number.isFinite)).toBe(true);
+    expect(model.getWeights().every((w) => w.dataSync().every(Number.isFinite))).toBe(true);
+    // Through tfjs' own class: NaN at once, and the error says why.
+    const err = await fitClassifier(
+      model,
+      { x: xs, y: ys },
+      { epochs: 2, verbose: 0, engine: 'tfjs' },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteLossError);
     expect((err as Error).message).toMatch(
-      /centered RMSprop takes the square root of ms - mg\^2 - epsilon .*use centered: false; the model holds the weights/,
+      /centered RMSprop takes the square root of ms - mg\^2 - epsilon .*use centered: false, or train on denselab's engine .*; the model holds the weights/,
     );
     tf.dispose([xs, ys]);
     model.dispose();

@@ -14,9 +14,9 @@ fusedOptimizerSuite({
   name: 'adam',
   className: 'Adam',
   fusedClass: FastAdamOptimizer,
-  kernelName: 'DenselabAdamUpdate',
+  kernelName: 'DenselabOptimizerUpdate',
   reference: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7),
-  scalarKernels: ['Multiply'],
+  scalarKernels: [],
 });
 
 describe('FastAdamOptimizer', () => {

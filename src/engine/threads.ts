@@ -7,7 +7,7 @@
  */
 import { NoAnswer, withinBound } from '../core/bound';
 import { isNode } from '../core/env';
-import type { TileCall } from './gemm';
+import type { TileCall } from '../wasm/gemm';
 
 /** Int32 words in each worker's command block. */
 export const COMMAND_WORDS = 16_384;

@@ -8,17 +8,17 @@
  * from before the last update are still there when a loss turns out NaN. Internal: fitClassifier
  * drives it (see src/model/engineTrainer.ts).
  */
-import { gemmFunctions, nnCalls, ntCalls, runCalls, type TileCall } from './gemm';
-import { elementwiseFunction } from './elementwise';
-import { COMMAND_WORDS, ThreadPool } from './engineThreads';
-import { updatePlan, type EngineOptimizer, type UpdatePlan } from './engineUpdates';
-import { encodeModule } from './wasmCode';
+import { gemmFunctions, nnCalls, ntCalls, runCalls, type TileCall } from '../wasm/gemm';
+import { elementwiseFunction } from '../wasm/elementwise';
+import { encodeModule } from '../wasm/encoder';
 import {
   applyActivation,
   applyDerivative,
   softmaxRow,
   type EngineActivation,
-} from './engineActivations';
+} from '../rules/activations';
+import { updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
+import { COMMAND_WORDS, ThreadPool } from './threads';
 
 /** One Dense layer as the engine runs it. */
 export interface EngineLayer {
@@ -35,7 +35,7 @@ export type EngineLoss = 'categorical' | 'sparse' | 'mse';
 export interface EngineConfig {
   readonly layers: readonly EngineLayer[];
   readonly loss: EngineLoss;
-  readonly optimizer: EngineOptimizer;
+  readonly optimizer: OptimizerSpec;
   /** The largest batch a step or an evaluation takes. */
   readonly maxBatch: number;
   /** Rows of each data set the engine will hold (training first). */
@@ -141,7 +141,7 @@ export class DenseEngine {
   private readonly f32: Float32Array;
   private readonly i32: Int32Array;
   private readonly exports: WebAssembly.Exports;
-  private plan: UpdatePlan;
+  private rule: UpdateRule;
   private readonly layers: readonly EngineLayer[];
   private readonly inputWidth: number;
   private readonly outputs: number;
@@ -150,7 +150,7 @@ export class DenseEngine {
   /** Two parameter blocks, the gradient block, and two blocks per slot. */
   private readonly params: [number, number];
   private readonly grads: number;
-  private readonly slots: [number, number][];
+  private readonly slotBlocks: [number, number][];
   private readonly acts: number[];
   private readonly delta: [number, number];
   private readonly xb: number;
@@ -159,9 +159,9 @@ export class DenseEngine {
   private readonly scalars: number;
   private readonly data: DataSet[];
   private current = 0;
-  private optimizer: EngineOptimizer;
-  /** Adam's running powers of beta1 and beta2 (tfjs' accBeta1 and accBeta2, float32). */
-  powers = { accBeta1: 1, accBeta2: 1 };
+  /** The optimizer's running state (Adam's powers of beta; see UpdateRule.state). */
+  state: number[];
+  private previousState: number[] = [];
 
   private constructor(
     private readonly config: EngineConfig,
@@ -179,11 +179,11 @@ export class DenseEngine {
     const layout = parameterLayout(config.layers);
     this.at = layout.at;
     this.paramFloats = layout.floats;
-    this.plan = updatePlan(config.optimizer);
-    this.optimizer = config.optimizer;
+    this.rule = updateRule(config.optimizer);
+    this.state = [...this.rule.state];
     this.params = arena.params;
     this.grads = arena.grads;
-    this.slots = arena.slots;
+    this.slotBlocks = arena.slots;
     this.acts = arena.acts;
     this.delta = arena.delta;
     this.xb = arena.xb;
@@ -201,8 +201,8 @@ export class DenseEngine {
    */
   static async create(config: EngineConfig): Promise<{ engine: DenseEngine; threadNote?: string }> {
     const arena = new Arena();
-    const plan = updatePlan(config.optimizer);
-    const blocks = layOut(arena, config, plan.slotNames.length);
+    const rule = updateRule(config.optimizer);
+    const blocks = layOut(arena, config, rule.slots.length);
     const commands = arena.alloc(Math.max(0, config.threads - 1) * COMMAND_WORDS);
     const pages = Math.ceil(arena.bytes / 65536);
     let threads = config.threads;
@@ -218,7 +218,7 @@ export class DenseEngine {
     });
     const fns = [
       ...gemmFunctions(config.fma),
-      elementwiseFunction({ ...plan.spec, scalarsInMemory: true }),
+      elementwiseFunction({ name: UPDATE, program: rule.program, scalarsInMemory: true }),
     ];
     const module = new WebAssembly.Module(encodeModule(fns, threads > 1));
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -262,7 +262,7 @@ export class DenseEngine {
     l: number,
     which: 'current' | 'previous' = 'current',
   ): { kernel: Float32Array; bias: Float32Array } {
-    const pair = this.slots[s] as [number, number];
+    const pair = this.slotBlocks[s] as [number, number];
     const base = (pair[which === 'current' ? this.current : 1 - this.current] as number) / 4;
     const layer = this.layers[l] as EngineLayer;
     const at = this.at[l] as LayerAt;
@@ -272,28 +272,27 @@ export class DenseEngine {
     };
   }
 
-  /** The slot names of the optimizer (tfjs' suffixes: `rms`, `momentum`, `m`, `v`). */
-  get slotNames(): readonly string[] {
-    return this.plan.slotNames;
+  /** The optimizer's slots (tfjs' suffixes, such as `rms` and `momentum`, and start values). */
+  get slots(): UpdateRule['slots'] {
+    return this.rule.slots;
   }
 
   /**
    * Changes the optimizer's hyperparameters (a callback may have changed the learning rate);
-   * the kind must stay the same.
+   * its update program must stay the same.
    */
-  setOptimizer(optimizer: EngineOptimizer): void {
-    if (optimizer.kind !== this.config.optimizer.kind) {
-      throw new Error(
-        `dense engine: the optimizer changed from ${this.config.optimizer.kind} to ${optimizer.kind}`,
-      );
+  setOptimizer(optimizer: OptimizerSpec): void {
+    const rule = updateRule(optimizer);
+    if (rule.name !== this.rule.name) {
+      throw new Error(`dense engine: the optimizer changed from ${this.rule.name} to ${rule.name}`);
     }
-    this.plan = updatePlan(optimizer);
-    this.optimizer = optimizer;
+    this.rule = rule;
   }
 
-  /** Makes the previous parameters and slots current again (undoes the last update). */
+  /** Makes the previous parameters, slots and state current again (undoes the last update). */
   restorePrevious(): void {
     this.current = 1 - this.current;
+    this.state = this.previousState;
   }
 
   // ---------------------------------------------------------------------------------- data
@@ -544,11 +543,9 @@ export class DenseEngine {
   }
 
   private update(): void {
-    const scalars = this.plan.scalars(this.powers);
-    this.f32.set(scalars, this.scalars / 4);
+    this.f32.set(this.rule.scalars(this.state), this.scalars / 4);
     const cur = this.current;
     const next = 1 - cur;
-    const name = this.plan.spec.name;
     const parts = this.ranges(this.paramFloats, this.threads, 16);
     this.parallel(
       parts.map(([s, e]) => {
@@ -556,25 +553,23 @@ export class DenseEngine {
         const inputs = [
           at(this.params, cur) + off,
           this.grads + off,
-          ...this.slots.map((pair) => at(pair, cur) + off),
+          ...this.slotBlocks.map((pair) => at(pair, cur) + off),
         ];
         const outputs = [
           at(this.params, next) + off,
-          ...this.slots.map((pair) => at(pair, next) + off),
+          ...this.slotBlocks.map((pair) => at(pair, next) + off),
         ];
-        return e > s ? [{ fn: name, args: [...inputs, ...outputs, e - s, this.scalars] }] : [];
+        return e > s ? [{ fn: UPDATE, args: [...inputs, ...outputs, e - s, this.scalars] }] : [];
       }),
     );
-    if (this.optimizer.kind === 'adam') {
-      const { beta1, beta2 } = this.optimizer;
-      this.powers = {
-        accBeta1: Math.fround(this.powers.accBeta1 * Math.fround(beta1)),
-        accBeta2: Math.fround(this.powers.accBeta2 * Math.fround(beta2)),
-      };
-    }
+    this.previousState = this.state;
+    this.state = this.rule.advance(this.state);
     this.current = next;
   }
 }
+
+/** The export name of the optimizer's update. */
+const UPDATE = 'update';
 
 /** One of a pair of blocks. */
 const at = (pair: readonly [number, number], i: number): number => pair[i] as number;

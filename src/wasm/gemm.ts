@@ -13,7 +13,7 @@
  * is bit for bit the naive loop (a[i,0] b[0,j] + a[i,1] b[1,j] + ...); with `fma`, relaxed
  * SIMD's fused multiply-add rounds once per step. Internal.
  */
-import { F32, I32, instantiateOn, op, V128, type WasmFunction } from './wasmCode';
+import { F32, I32, instantiateOn, op, V128, type WasmFunction } from './encoder';
 
 type Code = (number[] | readonly number[])[];
 

@@ -9,7 +9,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { cpuParts, valuesOf } from '../internals/tfjsInternals';
 import { scratchMemory } from './scratchMemory';
-import { gemmOn } from './gemm';
+import { gemmOn } from '../wasm/gemm';
 import { offsetOf, wasmMemoryOf, wasmParts, xnnpackThreads } from '../internals/tfjsInternals';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];

@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { show, typeError } from '../core/errors';
-import {
-  cpuGemmBatchMatMul,
-  untransposedBatchMatMul,
-  wasmGemmBatchMatMul,
-} from '../kernels/batchMatMul';
-import { ADAM_UPDATE, adamUpdateCpu, adamUpdateWasm } from '../kernels/adamUpdate';
-import { cpuGather, wasmGather, wasmSlice } from '../kernels/copyKernels';
-import { RMSPROP_UPDATE, rmspropUpdateCpu, rmspropUpdateWasm } from '../kernels/rmspropUpdate';
-import { hasWasmSimd } from '../kernels/wasmCode';
+import { hasWasmSimd } from '../wasm/encoder';
+import { cpuGemmBatchMatMul, untransposedBatchMatMul, wasmGemmBatchMatMul } from './batchMatMul';
+import { cpuGather, wasmGather, wasmSlice } from './copyKernels';
+import { UPDATE_KERNEL, updateOnCpu, updateOnWasm } from './updateKernel';
 
 /** One of denselab's kernels: for a backend, replacing tfjs' kernel or adding a new one. */
 interface FastKernel {
@@ -62,10 +57,8 @@ const KERNELS: FastKernel[] = [
   })),
   ...(
     [
-      [RMSPROP_UPDATE, 'wasm', rmspropUpdateWasm],
-      [RMSPROP_UPDATE, 'cpu', rmspropUpdateCpu],
-      [ADAM_UPDATE, 'wasm', adamUpdateWasm],
-      [ADAM_UPDATE, 'cpu', adamUpdateCpu],
+      [UPDATE_KERNEL, 'wasm', updateOnWasm],
+      [UPDATE_KERNEL, 'cpu', updateOnCpu],
     ] as const
   ).map(([kernelName, backendName, kernelFunc]): FastKernel => ({
     kernelName,
