@@ -41,6 +41,29 @@ export default tseslint.config(
       ],
     },
   },
+  // The engine's layers (docs/architecture.md): src/rules imports nothing; src/wasm only the
+  // rules; src/engine the rules, wasm, the platform and core/bound. None of them sees tfjs.
+  ...[
+    ['src/rules', []],
+    ['src/wasm', ['../rules/']],
+    ['src/engine', ['../rules/', '../wasm/', '../platform$', '../core/bound$']],
+  ].map(([folder, allowed]) => ({
+    files: [`${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // anything outside the folder, tfjs or Node, unless allowed
+              regex: `^(?!${allowed.map((a) => a.replaceAll('.', '\\.')).join('|') || '$.'})(\\.\\./|@tensorflow/|node:)`,
+              message: `${folder} may import only ${allowed.join(', ').replaceAll('$', '') || 'its own files'} (docs/architecture.md)`,
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -19,6 +19,7 @@ import { useFastKernels } from '../tfjsKernels/useFastKernels';
 import { describeAdapter, findAdapter, registerWebGpu } from './webgpu';
 import { start, type Outcome } from './startBackend';
 import { tryWasm } from './startWasm';
+import { currentPlatform } from '../platform';
 
 /**
  * Options of {@link selectBackend}.
@@ -361,7 +362,7 @@ function warnAboutSetup(chosen: BackendName, setup: { reason: string; fix: strin
 /** The folders of the tfjs-core that denselab and tfjs-layers load, when they differ (Node). */
 async function coreCopies(): Promise<string[]> {
   if (!isNode()) return [];
-  return (await import('../platform/node')).tfjsCoreCopies();
+  return (await currentPlatform()).tfjsCoreCopies();
 }
 
 /** Warns once when tfjs packages disagree in version or two tfjs-core copies are loaded. */

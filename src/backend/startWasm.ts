@@ -4,6 +4,7 @@ import { isNode } from '../core/env';
 import { backendCreated } from '../internals/tfjsInternals';
 import { withinBound } from '../core/bound';
 import { start, type Outcome } from './startBackend';
+import { currentPlatform } from '../platform';
 
 /** What a user does when the browser cannot fetch tfjs' wasm binary. */
 export const WASM_FIX =
@@ -71,7 +72,7 @@ async function locate(
   installed: string,
 ): Promise<Located> {
   if (wasmPaths !== undefined) return { paths: wasmPaths, url: absolute(wasmPaths + name) };
-  const carried = (await import('../platform/node')).carriedWasm();
+  const carried = (await currentPlatform()).carriedWasm();
   if (carried === undefined) return {};
   if (carried.url === undefined) {
     return {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isNode } from '../core/env';
 import type { AdapterSummary } from './types';
+import { currentPlatform } from '../platform';
 
 /** The parts of the WebGPU API this module uses (the `@webgpu/types` names, kept local). */
 interface GpuAdapterLike {
@@ -95,7 +96,7 @@ const DRIVER_CHOICE = [
  * nothing where the child showed how.
  */
 async function findDawnAdapter(allowSoftware: boolean): Promise<AdapterSearch> {
-  const node = await import('../platform/node');
+  const node = await currentPlatform();
   const entry = node.dawnEntry();
   if (entry === undefined) {
     return {

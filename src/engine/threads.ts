@@ -6,7 +6,7 @@
  * microseconds. Internal.
  */
 import { NoAnswer, withinBound } from '../core/bound';
-import { isNode } from '../core/env';
+import { currentPlatform } from '../platform';
 import type { TileCall } from '../wasm/gemm';
 
 /** Int32 words in each worker's command block. */
@@ -60,14 +60,6 @@ start(function (data) {
 });`;
 }
 
-const BROWSER_HOST = `function start(init) {
-  self.onmessage = function (e) {
-    var loop = init(e.data);
-    self.postMessage('ready');
-    loop();
-  };
-}`;
-
 /** A started worker, as the pool sees it. */
 interface WorkerHandle {
   ctrl: Int32Array;
@@ -111,7 +103,12 @@ export class ThreadPool {
     boundMs = WORKER_START_MS,
     host?: string,
   ): Promise<ThreadPool> {
-    const spawn = isNode() ? await nodeSpawner(host) : browserSpawner(host);
+    const platform = await currentPlatform();
+    const source = workerSource(host ?? platform.workerHost);
+    const spawn = (data: WorkerData): Starting => ({
+      ctrl: new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS),
+      ...platform.startWorker(source, data),
+    });
     const workers: WorkerHandle[] = [];
     try {
       for (let w = 0; w < count; w++) {
@@ -130,7 +127,7 @@ export class ThreadPool {
       }
       throw err;
     }
-    return new ThreadPool(workers, new Map(names.map((n, i) => [n, i])), isNode());
+    return new ThreadPool(workers, new Map(names.map((n, i) => [n, i])), platform.mainThreadWaits);
   }
 
   /**
@@ -199,34 +196,4 @@ interface WorkerData {
   base: number;
   names: readonly string[];
   spin: number;
-}
-
-type Spawner = (data: WorkerData) => Starting;
-
-async function nodeSpawner(host?: string): Promise<Spawner> {
-  const { startWorker, WORKER_HOST } = await import('../platform/node');
-  const source = workerSource(host ?? WORKER_HOST);
-  return (data) => ({
-    ctrl: new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS),
-    ...startWorker(source, data),
-  });
-}
-
-function browserSpawner(host?: string): Spawner {
-  const source = workerSource(host ?? BROWSER_HOST);
-  return (data) => {
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const worker = new Worker(url);
-    URL.revokeObjectURL(url);
-    const ready = new Promise<void>((resolve, reject) => {
-      worker.onmessage = () => resolve();
-      worker.onerror = (e) => reject(new Error(e.message || 'the worker failed to load'));
-    });
-    worker.postMessage(data);
-    return {
-      ctrl: new Int32Array(data.memory.buffer, data.base, COMMAND_WORDS),
-      ready,
-      stop: () => worker.terminate(),
-    };
-  };
 }

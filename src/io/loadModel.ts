@@ -5,6 +5,7 @@ import { requireBackend } from '../core/input';
 import { checkOptions, integer } from '../core/validate';
 import { modelFromArtifacts } from './modelFromArtifacts';
 import { resolveTarget } from './target';
+import { currentPlatform } from '../platform';
 
 /**
  * Options of {@link loadModel}.
@@ -78,11 +79,11 @@ export async function loadModel(
   let artifacts: tf.io.ModelArtifacts;
   let name: string;
   if (resolved.kind === 'folder') {
-    const [{ loadFolder }, { folderEnv }] = await Promise.all([
+    const [{ loadFolder }, platform] = await Promise.all([
       import('./modelFolder'),
-      import('../platform/node'),
+      currentPlatform(),
     ]);
-    const env = folderEnv();
+    const env = platform.folderEnv();
     artifacts = await loadFolder(env, resolved.path);
     name = env.path.resolve(resolved.path);
   } else {

@@ -18,36 +18,11 @@
  *
  * Every file system call goes through `Fs`, so tests can make any step fail. Internal.
  */
-import type * as FsPromises from 'node:fs/promises';
-import type * as NodePath from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { ModelFileError } from './ModelFileError';
 
-/** The file system calls a folder needs (node:fs/promises in use; a faulty one in tests). */
-export type Fs = Pick<
-  typeof FsPromises,
-  | 'mkdir'
-  | 'open'
-  | 'readdir'
-  | 'readFile'
-  | 'rename'
-  | 'link'
-  | 'unlink'
-  | 'rmdir'
-  | 'stat'
-  | 'realpath'
->;
-
-/** What Node offers the folder code: the file system, paths, hashing and this process. */
-export interface FolderEnv {
-  fs: Fs;
-  path: typeof NodePath;
-  sha256(bytes: Uint8Array): string;
-  pid: number;
-  hostname: string;
-  /** Whether process `pid` on this host is running. */
-  alive(pid: number): boolean;
-}
+export type { Fs, FolderEnv } from '../platform/types';
+import type { FolderEnv } from '../platform/types';
 
 /** Shards of at most 4 MiB, as the TF.js converter writes them (browsers cache them well). */
 export const SHARD_BYTES = 4 * 1024 * 1024;

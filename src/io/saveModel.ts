@@ -4,6 +4,7 @@ import { show, typeError } from '../core/errors';
 import { boolean, checkOptions, integer } from '../core/validate';
 import { isModelDisposed } from '../internals/tfjsInternals';
 import { resolveTarget } from './target';
+import { currentPlatform } from '../platform';
 
 /**
  * Options of {@link saveModel}.
@@ -135,11 +136,11 @@ export async function saveModel(
     ),
   );
   const artifacts = captured as tf.io.ModelArtifacts;
-  const [{ saveFolder }, { folderEnv }] = await Promise.all([
+  const [{ saveFolder }, platform] = await Promise.all([
     import('./modelFolder'),
-    import('../platform/node'),
+    currentPlatform(),
   ]);
-  const files = await saveFolder(folderEnv(), resolved.path, artifacts, {
+  const files = await saveFolder(platform.folderEnv(), resolved.path, artifacts, {
     overwrite: o.overwrite ?? false,
   });
   return { files, weightBytes: weightBytes(artifacts.weightData) };

@@ -9,6 +9,7 @@ import { isNode } from '../core/env';
 import { rangeError, show, typeError } from '../core/errors';
 import { ModelFileError } from './ModelFileError';
 import { DEFAULT_TIMEOUT_MS, remoteHandler } from './remote';
+import { currentPlatform } from '../platform';
 
 /** A resolved target. */
 export type Target =
@@ -92,7 +93,7 @@ function schemeHandler(
 async function filePath(fn: string, what: string, href: string): Promise<string> {
   if (/^file:\/\/(localhost)?\//i.test(href)) {
     try {
-      return (await import('../platform/node')).pathOf(href);
+      return (await currentPlatform()).pathOf(href);
     } catch (err) {
       throw typeError(fn, `${what} ${show(href)} is not a file path (${(err as Error).message})`);
     }

@@ -6,7 +6,8 @@
  * update rule it has (src/optim/optimizerClasses.ts). Internal.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { EngineLayer, EngineLoss } from '../engine/denseEngine';
+import type { EngineLayer } from '../engine/denseEngine';
+import { LOSSES, type EngineLoss } from '../rules/losses';
 import { inboundLayers } from '../internals/tfjsInternals';
 import { ruleSpecOf } from '../optim/optimizerClasses';
 import { ENGINE_ACTIVATIONS, type EngineActivation } from '../rules/activations';
@@ -37,11 +38,8 @@ export function denseStack(model: tfl.LayersModel, loss: LossKind): StackCheck {
   const layers = denseLayers(model);
   if (typeof layers === 'string') return no(layers);
   const last = layers.layers.at(-1) as EngineLayer;
-  if (loss !== 'mse' && last.activation !== 'softmax') {
-    return no(
-      `cross-entropy needs a softmax output; the last layer's activation is ${last.activation}`,
-    );
-  }
+  const rejected = LOSSES[loss].rejects(last.activation);
+  if (rejected !== undefined) return no(rejected);
   const optimizer = ruleSpecOf(model.optimizer);
   if (typeof optimizer === 'string') return no(optimizer);
   return { ok: true, stack: { dense: layers.dense, layers: layers.layers, loss, optimizer } };

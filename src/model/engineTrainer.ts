@@ -6,14 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { isNode } from '../core/env';
 import { DenseEngine } from '../engine/denseEngine';
 import { hasRelaxedSimd } from '../wasm/encoder';
 import { stateVariables } from '../internals/tfjsInternals';
+import { LOSSES } from '../rules/losses';
 import type { TensorData } from './classifierInputs';
 import { denseStack, type DenseStack } from './denseStack';
 import type { TrainingPath } from './fitTypes';
 import type { StepOutcome, Trainer } from './trainer';
+import { currentPlatform } from '../platform';
 
 /** What the engine trainer needs besides the model. */
 export interface EngineTrainerInput {
@@ -26,17 +27,9 @@ export interface EngineTrainerInput {
   readonly threads: number;
 }
 
-/** The threads to use when the caller did not say: the cores, at most 4, where workers run. */
+/** The threads to use when the caller did not say: the platform's cores, at most 4. */
 export async function defaultThreads(): Promise<number> {
-  let cores = 1;
-  if (isNode()) {
-    cores = (await import('../platform/node')).cpuCount();
-  } else if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true) {
-    cores =
-      (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-        ?.hardwareConcurrency ?? 1;
-  }
-  return Math.max(1, Math.min(4, cores));
+  return Math.max(1, Math.min(4, (await currentPlatform()).engineCores()));
 }
 
 export class EngineTrainer implements Trainer {
@@ -90,8 +83,9 @@ export class EngineTrainer implements Trainer {
       fma,
     });
     try {
-      await loadData(engine, 0, train, stack.loss === 'sparse');
-      if (validation !== undefined) await loadData(engine, 1, validation, stack.loss === 'sparse');
+      const indices = LOSSES[stack.loss].labels === 'index';
+      await loadData(engine, 0, train, indices);
+      if (validation !== undefined) await loadData(engine, 1, validation, indices);
       await loadWeights(engine, stack);
       await loadState(engine, input.model, stack);
     } catch (err) {

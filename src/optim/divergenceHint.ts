@@ -17,7 +17,6 @@ export function divergenceHint(optimizer: tf.Optimizer | undefined): string | un
   if (centered !== true) return undefined;
   return (
     "tfjs 4.22's centered RMSprop takes the square root of ms - mg^2 - epsilon (Keras adds " +
-    'epsilon), which is NaN for any parameter whose gradient is 0; use centered: false, or ' +
-    "train on denselab's engine (fitClassifier's engine: 'auto') where it is Keras' formula"
+    'epsilon), which is NaN for any parameter whose gradient is 0; use centered: false'
   );
 }

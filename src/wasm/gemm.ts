@@ -482,24 +482,64 @@ function split(start: number, end: number, step: number): number {
   return end - ((end - start) % step);
 }
 
+/** An `nn` product's operands: byte pointers; sizes and strides in elements. */
+export interface NnArgs {
+  /** A, read at `a[r*lda + k*ldak]`. */
+  a: number;
+  /** B, read at `b[k*ldb + c]`. */
+  b: number;
+  /** C, written at `c[r*ldc + c]`. */
+  c: number;
+  /** A row vector added to every row of C, or 0 for none. */
+  bias: number;
+  /** The length of the sums. */
+  k: number;
+  lda: number;
+  ldak: number;
+  ldb: number;
+  ldc: number;
+}
+
+/** An `nt` product's operands: byte pointers; sizes and strides in elements. */
+export interface NtArgs {
+  /** A, read at `a[r*lda + k]`. */
+  a: number;
+  /** B, read at `b[c*ldb + k]`. */
+  b: number;
+  /** C, written at `c[r*ldc + c]`. */
+  c: number;
+  /** M: C is zeroed where `mask[r*ldm + c]` <= 0 or NaN; 0 for no mask. */
+  mask: number;
+  k: number;
+  lda: number;
+  ldb: number;
+  ldc: number;
+  ldm: number;
+}
+
+/** An object's values in the order of a parameter table (the tile functions' parameters). */
+function inOrder<T extends object>(args: T, table: Record<string, number>): number[] {
+  const out: number[] = [];
+  for (const [name, at] of Object.entries(table)) {
+    const v = (args as Record<string, number | undefined>)[name];
+    if (v !== undefined) out[at] = v;
+  }
+  return out;
+}
+
 /**
  * The tile calls that compute C[r, c] = act(sum_k A[r*lda + k*ldak] B[k*ldb + c] + bias[c])
- * over the block (pointers in bytes, sizes and strides in elements; `bias` 0 for none, `relu`
- * to apply max(., 0)).
+ * over the block (`relu` to apply max(., 0)).
  */
-export function nnCalls(
-  [a, b, c, bias, k, lda, ldak, ldb, ldc]: readonly number[],
-  { r0, r1, c0, c1 }: Block,
-  relu: boolean,
-): TileCall[] {
+export function nnCalls(args: NnArgs, { r0, r1, c0, c1 }: Block, relu: boolean): TileCall[] {
   const rows = split(r0, r1, NN_ROWS);
   const wide = split(c0, c1, NN_VECTORS * 4);
   const fours = split(c0, c1, 4);
-  const f = relu ? 1 : 0;
-  const head = [a, b, c, bias, k, lda, ldak, ldb, ldc] as number[];
+  const head = inOrder(args, N);
   const calls: TileCall[] = [];
   const add = (fn: string, rr0: number, rr1: number, cc0: number, cc1: number): void => {
-    if (rr1 > rr0 && cc1 > cc0) calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1, f] });
+    if (rr1 > rr0 && cc1 > cc0)
+      calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1, relu ? 1 : 0] });
   };
   add(NN_MAIN, r0, rows, c0, wide);
   add(NN_COL_TAIL, r0, rows, wide, fours);
@@ -510,16 +550,13 @@ export function nnCalls(
 }
 
 /**
- * The tile calls that compute C[r, c] = sum_k A[r*lda + k] B[c*ldb + k], zeroed where `mask`
- * (0 for none) has M[r*ldm + c] <= 0 or NaN, over the block.
+ * The tile calls that compute C[r, c] = sum_k A[r*lda + k] B[c*ldb + k], zeroed where the mask
+ * (if any) is not positive, over the block.
  */
-export function ntCalls(
-  [a, b, c, mask, k, lda, ldb, ldc, ldm]: readonly number[],
-  { r0, r1, c0, c1 }: Block,
-): TileCall[] {
+export function ntCalls(args: NtArgs, { r0, r1, c0, c1 }: Block): TileCall[] {
   const rows = split(r0, r1, NT_ROWS);
   const fours = split(c0, c1, 4);
-  const head = [a, b, c, mask, k, lda, ldb, ldc, ldm] as number[];
+  const head = inOrder(args, T);
   const calls: TileCall[] = [];
   const add = (fn: string, rr0: number, rr1: number, cc0: number, cc1: number): void => {
     if (rr1 > rr0 && cc1 > cc0) calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1] });
@@ -552,7 +589,11 @@ export function gemmOn(memory: WebAssembly.Memory): Gemm {
     gemm = (a, b, c, m, k, n) =>
       runCalls(
         exports,
-        nnCalls([a, b, c, 0, k, k, 1, n, n], { r0: 0, r1: m, c0: 0, c1: n }, false),
+        nnCalls(
+          { a, b, c, bias: 0, k, lda: k, ldak: 1, ldb: n, ldc: n },
+          { r0: 0, r1: m, c0: 0, c1: n },
+          false,
+        ),
       );
     plain.set(memory, gemm);
   }

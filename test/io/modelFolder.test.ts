@@ -19,7 +19,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, ModelFileError, saveModel } from '../../src';
 import { saveFolder, type Fs, type FolderEnv } from '../../src/io/modelFolder';
-import { folderEnv } from '../../src/platform/node';
+import { runtime } from '../../src/platform/node';
+
+const folderEnv = () => runtime.folderEnv();
 import { valuedModel } from './fixtures/valuedModel';
 
 let root: string;

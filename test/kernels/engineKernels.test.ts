@@ -86,7 +86,7 @@ describe("the engine's products", () => {
             runCalls(
               exports,
               nnCalls(
-                [A, B, C, bias ? BIAS : 0, k, lda, ldak, n, n],
+                { a: A, b: B, c: C, bias: bias ? BIAS : 0, k, lda, ldak, ldb: n, ldc: n },
                 { r0: 0, r1: m, c0: 0, c1: n },
                 relu,
               ),
@@ -131,7 +131,10 @@ describe("the engine's products", () => {
             ] as const) {
               runCalls(
                 exports,
-                ntCalls([A, B, C, mask ? M : 0, k, k, k, n, n], { r0: 0, r1: m, c0, c1 }),
+                ntCalls(
+                  { a: A, b: B, c: C, mask: mask ? M : 0, k, lda: k, ldb: k, ldc: n, ldm: n },
+                  { r0: 0, r1: m, c0, c1 },
+                ),
               );
             }
             expectClose(f32.slice(C / 4, C / 4 + m * n), ntRef(a, b, mask, m, k, n), k, k);
@@ -159,7 +162,7 @@ describe("the engine's worker threads", () => {
     const f32 = new Float32Array(memory.buffer);
     f32.set([1, 2, 3, 4], 16); // A 2x2 at byte 64
     f32.set([1, 0, 0, 1], 32); // B identity at byte 128
-    const args = [64, 128, 192, 0, 2, 2, 1, 2, 2];
+    const args = { a: 64, b: 128, c: 192, bias: 0, k: 2, lda: 2, ldak: 1, ldb: 2, ldc: 2 };
     pool.run([nnCalls(args, { r0: 0, r1: 2, c0: 1, c1: 2 }, false)], () =>
       runCalls(exports, nnCalls(args, { r0: 0, r1: 2, c0: 0, c1: 1 }, false)),
     );
@@ -167,7 +170,7 @@ describe("the engine's worker threads", () => {
     // A pointer past the end of memory traps in the worker; the caller gets its message.
     expect(() =>
       pool.run(
-        [nnCalls([64 * 65536, 128, 192, 0, 2, 2, 1, 2, 2], { r0: 0, r1: 2, c0: 0, c1: 2 }, false)],
+        [nnCalls({ ...args, a: 64 * 65536 }, { r0: 0, r1: 2, c0: 0, c1: 2 }, false)],
         () => undefined,
       ),
     ).toThrow(/^dense engine: a worker thread failed: .*out of bounds/);

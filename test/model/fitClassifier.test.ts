@@ -723,7 +723,7 @@ describe('fitClassifier checks', () => {
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteLossError);
     expect((err as Error).message).toMatch(
-      /centered RMSprop takes the square root of ms - mg\^2 - epsilon .*use centered: false, or train on denselab's engine .*; the model holds the weights/,
+      /centered RMSprop takes the square root of ms - mg\^2 - epsilon .*use centered: false; the model holds the weights/,
     );
     tf.dispose([xs, ys]);
     model.dispose();
