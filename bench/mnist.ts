@@ -337,7 +337,8 @@ async function profileEngine(): Promise<void> {
     engine.setData(0, (await d.x.data()) as Float32Array, (await d.y.data()) as Float32Array);
     for (let l = 0; l < 3; l++) {
       const { kernel } = engine.weights(l);
-      for (let i = 0; i < kernel.length; i++) kernel[i] = Math.sin(i * 7.1 + l) * 0.05;
+      const n = kernel.read().length;
+      kernel.write(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 7.1 + l) * 0.05));
     }
     const order = Int32Array.from({ length: steps * batch }, (_, i) => i);
     const phases: Record<string, number[]> = {};

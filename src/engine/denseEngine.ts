@@ -63,8 +63,22 @@ class Arena {
 }
 
 interface LayerAt {
+  /** The kernel's float offset and its row stride (floats). */
   w: number;
+  ld: number;
   b: number;
+}
+
+/**
+ * A kernel's row stride: the units rounded up to 16 floats, plus 16 when that is a multiple of
+ * 64 floats (256 bytes). Rows of a power-of-two width would all map to the same few sets of a
+ * core's caches, so a product walking down a column panel of the kernel would evict its own
+ * panel; an odd number of 64-byte lines per row spreads them over every set. The padding
+ * columns stay zero (their gradient is zero, and every rule keeps a zero parameter zero).
+ */
+export function kernelStride(units: number): number {
+  const ld = Math.ceil(units / 16) * 16;
+  return ld % 64 === 0 ? ld + 16 : ld;
 }
 
 /** Where each layer's kernel and bias sit in a flat parameter block (float offsets). */
@@ -73,12 +87,41 @@ function parameterLayout(layers: readonly EngineLayer[]): { at: LayerAt[]; float
   const round = (n: number): number => Math.ceil(n / 16) * 16;
   const at = layers.map((l) => {
     const w = floats;
-    floats += round(l.inputs * l.units);
+    const ld = kernelStride(l.units);
+    floats += l.inputs * ld;
     const b = floats;
     floats += round(l.units);
-    return { w, b };
+    return { w, ld, b };
   });
   return { at, floats };
+}
+
+/** A kernel or bias in one of the engine's blocks, copied in and out row by row. */
+export interface Part {
+  /** Its values, dense (a kernel as `[inputs, units]`, row-major). */
+  read(): Float32Array;
+  /** Sets its values from dense ones. */
+  write(values: ArrayLike<number>): void;
+  fill(value: number): void;
+}
+
+/** A part of `rows` rows of `cols` values, `ld` floats apart, at float offset `at`. */
+function part(f32: Float32Array, at: number, rows: number, cols: number, ld: number): Part {
+  const row = (r: number): Float32Array => f32.subarray(at + r * ld, at + r * ld + cols);
+  return {
+    read: () => {
+      const out = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) out.set(row(r), r * cols);
+      return out;
+    },
+    write: (values) => {
+      const v = values instanceof Float32Array ? values : Float32Array.from(values);
+      for (let r = 0; r < rows; r++) row(r).set(v.subarray(r * cols, (r + 1) * cols));
+    },
+    fill: (value) => {
+      for (let r = 0; r < rows; r++) row(r).fill(value);
+    },
+  };
 }
 
 /** A data set in engine memory. */
@@ -244,33 +287,31 @@ export class DenseEngine {
 
   // ---------------------------------------------------------------------------- parameters
 
-  /** Layer l's kernel (`[inputs, units]`) and bias in the current parameters, as views. */
-  weights(
-    l: number,
-    which: 'current' | 'previous' = 'current',
-  ): { kernel: Float32Array; bias: Float32Array } {
-    const base = (this.params[which === 'current' ? this.current : 1 - this.current] as number) / 4;
-    const layer = this.layers[l] as EngineLayer;
-    const at = this.at[l] as LayerAt;
-    return {
-      kernel: this.f32.subarray(base + at.w, base + at.w + layer.inputs * layer.units),
-      bias: this.f32.subarray(base + at.b, base + at.b + layer.units),
-    };
+  /** Layer l's kernel (`[inputs, units]`) and bias in the current (or previous) parameters. */
+  weights(l: number, which: 'current' | 'previous' = 'current'): { kernel: Part; bias: Part } {
+    return this.parts(this.params, l, which);
   }
 
-  /** Slot `s` of layer l (kernel and bias parts), as views. */
+  /** Slot `s` of layer l (kernel and bias parts). */
   slot(
     s: number,
     l: number,
     which: 'current' | 'previous' = 'current',
-  ): { kernel: Float32Array; bias: Float32Array } {
-    const pair = this.slotBlocks[s] as [number, number];
+  ): { kernel: Part; bias: Part } {
+    return this.parts(this.slotBlocks[s] as [number, number], l, which);
+  }
+
+  private parts(
+    pair: readonly [number, number],
+    l: number,
+    which: 'current' | 'previous',
+  ): { kernel: Part; bias: Part } {
     const base = (pair[which === 'current' ? this.current : 1 - this.current] as number) / 4;
-    const layer = this.layers[l] as EngineLayer;
+    const { inputs, units } = this.layers[l] as EngineLayer;
     const at = this.at[l] as LayerAt;
     return {
-      kernel: this.f32.subarray(base + at.w, base + at.w + layer.inputs * layer.units),
-      bias: this.f32.subarray(base + at.b, base + at.b + layer.units),
+      kernel: part(this.f32, base + at.w, inputs, units, at.ld),
+      bias: part(this.f32, base + at.b, 1, units, units),
     };
   }
 
@@ -443,7 +484,7 @@ export class DenseEngine {
         k: layer.inputs,
         lda: layer.inputs,
         ldak: 1,
-        ldb: layer.units,
+        ldb: at.ld,
         ldc: layer.units,
       };
       const parts = this.ranges(
@@ -532,7 +573,7 @@ export class DenseEngine {
         lda: 1,
         ldak: inputs,
         ldb: units,
-        ldc: units,
+        ldc: at.ld,
       };
       const calls = nnCalls(dW, { r0: 0, r1: inputs, c0, c1 }, false);
       if (layer.bias) {
@@ -561,7 +602,7 @@ export class DenseEngine {
           mask,
           k: units,
           lda: units,
-          ldb: units,
+          ldb: at.ld,
           ldc: inputs,
           ldm: inputs,
         };

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { DenseEngine } from '../engine/denseEngine';
+import { DenseEngine, type Part } from '../engine/denseEngine';
 import { hasRelaxedSimd } from '../wasm/encoder';
 import { stateVariables } from '../internals/tfjsInternals';
 import { LOSSES } from '../rules/losses';
@@ -181,8 +181,8 @@ async function loadWeights(engine: DenseEngine, stack: DenseStack): Promise<void
   for (let l = 0; l < stack.dense.length; l++) {
     const [kernel, bias] = (stack.dense[l] as tfl.layers.Layer).getWeights();
     const views = engine.weights(l);
-    views.kernel.set(await (kernel as tf.Tensor).data());
-    if (bias !== undefined) views.bias.set(await bias.data());
+    views.kernel.write(await (kernel as tf.Tensor).data());
+    if (bias !== undefined) views.bias.write(await bias.data());
   }
 }
 
@@ -213,9 +213,9 @@ async function loadState(
     let v = s * perKind;
     for (let l = 0; l < stack.layers.length; l++) {
       const views = engine.slot(s, l);
-      views.kernel.set(await (slots[v++] as tf.Tensor).data());
+      views.kernel.write(await (slots[v++] as tf.Tensor).data());
       if ((stack.layers[l] as { bias: boolean }).bias) {
-        views.bias.set(await (slots[v++] as tf.Tensor).data());
+        views.bias.write(await (slots[v++] as tf.Tensor).data());
       }
     }
   }
@@ -226,7 +226,7 @@ async function loadState(
 function forEachSlot(
   engine: DenseEngine,
   stack: DenseStack,
-  fn: (view: Float32Array, s: number) => void,
+  fn: (view: Part, s: number) => void,
 ): void {
   for (let s = 0; s < engine.slots.length; s++) {
     stack.layers.forEach((layer, l) => {
@@ -259,8 +259,8 @@ function writeWeights(engine: DenseEngine, stack: DenseStack): void {
   stack.dense.forEach((layer, l) => {
     const { kernel, bias } = engine.weights(l);
     const spec = stack.layers[l] as { inputs: number; units: number; bias: boolean };
-    const values: tf.Tensor[] = [tf.tensor2d(kernel.slice(), [spec.inputs, spec.units])];
-    if (spec.bias) values.push(tf.tensor1d(bias.slice()));
+    const values: tf.Tensor[] = [tf.tensor2d(kernel.read(), [spec.inputs, spec.units])];
+    if (spec.bias) values.push(tf.tensor1d(bias.read()));
     layer.setWeights(values);
     tf.dispose(values);
   });
@@ -287,10 +287,10 @@ async function writeOptimizer(
       const [kName, bName] = variableNames(layer);
       slots.push({
         name: `${kName}/${suffix}`,
-        tensor: tf.tensor2d(kernel.slice(), [spec.inputs, spec.units]),
+        tensor: tf.tensor2d(kernel.read(), [spec.inputs, spec.units]),
       });
       if (bName !== undefined)
-        slots.push({ name: `${bName}/${suffix}`, tensor: tf.tensor1d(bias.slice()) });
+        slots.push({ name: `${bName}/${suffix}`, tensor: tf.tensor1d(bias.read()) });
     });
   });
   const iter = tf.scalar(iterations, 'int32');

@@ -71,8 +71,10 @@ const N = {
   c0: 11,
   c1: 12,
   relu: 13,
+  /** 1: the sums start from C's values (a later block of k), not from the bias or zero. */
+  more: 14,
 } as const;
-const NN_PARAMS = new Array<number>(14).fill(I32);
+const NN_PARAMS = new Array<number>(15).fill(I32);
 
 /** `local = param * 4`: an element count or stride in bytes. */
 function times4(param: number, local: number): Code {
@@ -181,15 +183,20 @@ function nnTile(rows: number, vectors: number, fma: boolean): WasmFunction {
 /** The accumulators start at the bias (or zero); each row's pointer into A. */
 function nnInit(x: NnTile): Code {
   const init: Code = [];
+  const load = (v: number): Code => (x.scalar ? [op.f32Load] : [op.v128LoadAt(v * 16)]);
   for (let r = 0; r < x.rows; r++) {
     for (let v = 0; v < x.lanes; v++) {
-      // bias[j + 4v] or zero
+      // C[i + r, j + 4v] (a later block of k), else bias[j + 4v], else zero
       // prettier-ignore
       init.push(
+        op.get(N.more), op.if,
+        ...rowAddress(N.c, x.i, r, x.ldc4), ...plusColumn(x.j), ...load(v), op.set(x.accAt(r, v)),
+        op.else,
         op.get(N.bias), op.if,
-        op.get(N.bias), ...plusColumn(x.j), ...(x.scalar ? [op.f32Load] : [op.v128LoadAt(v * 16)]), op.set(x.accAt(r, v)),
+        op.get(N.bias), ...plusColumn(x.j), ...load(v), op.set(x.accAt(r, v)),
         op.else,
         ...(x.scalar ? [op.f32Zero] : [op.v128Zero]), op.set(x.accAt(r, v)),
+        op.end,
         op.end,
       );
     }
@@ -517,6 +524,30 @@ export interface NtArgs {
   ldm: number;
 }
 
+/**
+ * Floats of A a block of rows may span: about 128 KB, which stays in a core's L2 cache while
+ * the tiles sweep every column of B, so A is read from memory once per block instead of once
+ * per column panel.
+ */
+const BLOCK_FLOATS = 32 * 1024;
+
+/**
+ * The longest sum one call computes: B's panel of K_BLOCK rows by a tile's 8 columns (8 KB)
+ * stays in a core's L1 cache while the tiles of a block of rows use it; longer sums go on in
+ * the next call, from the values in C (the same float32 additions in the same order).
+ */
+const K_BLOCK = 256;
+
+/** The block's rows split into blocks of whole tiles holding at most BLOCK_FLOATS of A. */
+function rowBlocks(block: Block, k: number, tileRows: number): Block[] {
+  const size = Math.max(tileRows, Math.floor(BLOCK_FLOATS / Math.max(1, k) / tileRows) * tileRows);
+  const out: Block[] = [];
+  for (let r = block.r0; r < block.r1; r += size) {
+    out.push({ ...block, r0: r, r1: Math.min(block.r1, r + size) });
+  }
+  return out;
+}
+
 /** An object's values in the order of a parameter table (the tile functions' parameters). */
 function inOrder<T extends object>(args: T, table: Record<string, number>): number[] {
   const out: number[] = [];
@@ -531,15 +562,38 @@ function inOrder<T extends object>(args: T, table: Record<string, number>): numb
  * The tile calls that compute C[r, c] = act(sum_k A[r*lda + k*ldak] B[k*ldb + c] + bias[c])
  * over the block (`relu` to apply max(., 0)).
  */
-export function nnCalls(args: NnArgs, { r0, r1, c0, c1 }: Block, relu: boolean): TileCall[] {
+export function nnCalls(args: NnArgs, block: Block, relu: boolean): TileCall[] {
+  const calls: TileCall[] = [];
+  // At least one block, so that k = 0 writes C (the bias, or zeros).
+  for (let k0 = 0; k0 === 0 || k0 < args.k; k0 += K_BLOCK) {
+    const k1 = Math.min(args.k, k0 + K_BLOCK);
+    const part = {
+      ...args,
+      a: args.a + 4 * k0 * args.ldak,
+      b: args.b + 4 * k0 * args.ldb,
+      bias: k0 === 0 ? args.bias : 0,
+      k: k1 - k0,
+    };
+    const flags = { relu: relu && k1 === args.k, more: k0 > 0 };
+    for (const b of rowBlocks(block, part.k, NN_ROWS)) calls.push(...nnBlockCalls(part, b, flags));
+  }
+  return calls;
+}
+
+/** nnCalls for one block of rows and of k. */
+function nnBlockCalls(
+  args: NnArgs,
+  { r0, r1, c0, c1 }: Block,
+  flags: { relu: boolean; more: boolean },
+): TileCall[] {
   const rows = split(r0, r1, NN_ROWS);
   const wide = split(c0, c1, NN_VECTORS * 4);
   const fours = split(c0, c1, 4);
   const head = inOrder(args, N);
+  const tail = [flags.relu ? 1 : 0, flags.more ? 1 : 0];
   const calls: TileCall[] = [];
   const add = (fn: string, rr0: number, rr1: number, cc0: number, cc1: number): void => {
-    if (rr1 > rr0 && cc1 > cc0)
-      calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1, relu ? 1 : 0] });
+    if (rr1 > rr0 && cc1 > cc0) calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1, ...tail] });
   };
   add(NN_MAIN, r0, rows, c0, wide);
   add(NN_COL_TAIL, r0, rows, wide, fours);
@@ -553,7 +607,12 @@ export function nnCalls(args: NnArgs, { r0, r1, c0, c1 }: Block, relu: boolean):
  * The tile calls that compute C[r, c] = sum_k A[r*lda + k] B[c*ldb + k], zeroed where the mask
  * (if any) is not positive, over the block.
  */
-export function ntCalls(args: NtArgs, { r0, r1, c0, c1 }: Block): TileCall[] {
+export function ntCalls(args: NtArgs, block: Block): TileCall[] {
+  return rowBlocks(block, args.k, NT_ROWS).flatMap((b) => ntBlockCalls(args, b));
+}
+
+/** ntCalls for one block of rows. */
+function ntBlockCalls(args: NtArgs, { r0, r1, c0, c1 }: Block): TileCall[] {
   const rows = split(r0, r1, NT_ROWS);
   const fours = split(c0, c1, 4);
   const head = inOrder(args, T);

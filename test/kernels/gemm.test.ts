@@ -41,4 +41,30 @@ describe('the SIMD product', () => {
       { numRuns: 200, seed: 3 },
     );
   });
+
+  it('keeps those bits when the sums and rows are split into blocks (long k, many rows)', () => {
+    // k past 256 runs in several calls that go on from C; rows past the block size in several
+    // blocks. Each element must still be the naive loop's, bias and ReLU included.
+    const memory = new WebAssembly.Memory({ initial: 64 });
+    const gemm = gemmOn(memory);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 160 }),
+        fc.integer({ min: 250, max: 700 }),
+        fc.integer({ min: 1, max: 19 }),
+        (m, k, n) => {
+          const heap = new Float32Array(memory.buffer);
+          const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(m + i) * 3);
+          const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(k - i * 1.7));
+          heap.set(a, 0);
+          heap.set(b, m * k);
+          heap.fill(NaN, m * k + k * n, m * k + k * n + m * n);
+          gemm(0, 4 * m * k, 4 * (m * k + k * n), m, k, n);
+          const got = heap.slice(m * k + k * n, m * k + k * n + m * n);
+          expect(Array.from(got)).toEqual(Array.from(naive(a, b, m, k, n)));
+        },
+      ),
+      { numRuns: 25, seed: 5 },
+    );
+  });
 });
