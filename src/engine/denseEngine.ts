@@ -423,6 +423,25 @@ export class DenseEngine {
     return { lossSum, correct };
   }
 
+  /**
+   * The network's activated outputs for every row of data set `d`, in batches, into `out`
+   * (`rows x units`): softmax probabilities where a cross-entropy output leaves logits.
+   */
+  predict(d: number, out: Float32Array): void {
+    const set = this.data[d] as DataSet;
+    const units = this.outputs;
+    const last = this.layers.at(-1) as EngineLayer;
+    const at = (this.acts.at(-1) as number) / 4;
+    for (let start = 0; start < set.rows; start += this.config.maxBatch) {
+      const count = Math.min(this.config.maxBatch, set.rows - start);
+      this.gatherRange(d, start, count);
+      this.forward(count);
+      const rows = out.subarray(start * units, (start + count) * units);
+      rows.set(this.f32.subarray(at, at + count * units));
+      if (!this.loss.activatesOutput) applyActivation(last.activation, rows, units);
+    }
+  }
+
   private gatherRange(d: number, start: number, count: number): void {
     const set = this.data[d] as DataSet;
     const width = this.inputWidth;

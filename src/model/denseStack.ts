@@ -49,7 +49,8 @@ function no(reason: string): StackCheck {
   return { ok: false, reason };
 }
 
-function denseLayers(
+/** The model's Dense layers as the engine runs them, or why it cannot. */
+export function denseLayers(
   model: tfl.LayersModel,
 ): { dense: tfl.layers.Layer[]; layers: EngineLayer[] } | string {
   const dense: tfl.layers.Layer[] = [];

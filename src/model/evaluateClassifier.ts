@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkOptions, integer } from '../core/validate';
+import { scoreOnEngine } from './engineInference';
 import { checkCallShape } from './plainData';
 import {
   checkData,
@@ -77,7 +78,10 @@ export async function evaluateClassifier(
   const loss = modelLoss(fn, m);
   const { x, y, owned } = await checkData(fn, m, loss, data, 'data');
   try {
-    return await scoreInBatches(m, loss, x, y, batchSize ?? 32);
+    return (
+      (await scoreOnEngine(m, loss.kind, x, y)) ??
+      (await scoreInBatches(m, loss, x, y, batchSize ?? 32))
+    );
   } finally {
     tf.dispose([...owned]);
   }

@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { isDataLike, show, typeError } from '../core/errors';
 import { checkOptions, integer } from '../core/validate';
 import { checkFiniteRows, checkInputs, checkModel } from './classifierInputs';
+import { predictOnEngine } from './engineInference';
 import { inputTensor, type ClassifierInput } from './plainData';
 
 /**
@@ -102,6 +103,18 @@ async function predictRows(
     const numClasses = m.outputs[0]?.shape[1] ?? 0;
     return { classes: new Int32Array(0), probabilities: new Float32Array(0), numClasses };
   }
+  const probabilities = (await predictOnEngine(m, x)) ?? (await tfjsProbabilities(m, x, batchSize));
+  const numClasses = probabilities.length / n;
+  return { classes: argmaxRows(probabilities, n, numClasses), probabilities, numClasses };
+}
+
+/** The model's outputs for all rows through tfjs, in batches, read back once. */
+async function tfjsProbabilities(
+  m: tfl.LayersModel,
+  x: tf.Tensor,
+  batchSize: number,
+): Promise<Float32Array> {
+  const n = x.shape[0];
   const parts: tf.Tensor[] = [];
   try {
     for (let start = 0; start < n; start += batchSize) {
@@ -115,21 +128,21 @@ async function predictRows(
     const all = parts.length === 1 ? (parts[0] as tf.Tensor) : tf.concat(parts, 0);
     const probabilities = (await all.data()) as Float32Array;
     if (all !== parts[0]) all.dispose();
-    const numClasses = probabilities.length / n;
-    const classes = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let c = 1; c < numClasses; c++) {
-        if (
-          (probabilities[i * numClasses + c] as number) >
-          (probabilities[i * numClasses + best] as number)
-        )
-          best = c;
-      }
-      classes[i] = best;
-    }
-    return { classes, probabilities, numClasses };
+    return probabilities;
   } finally {
     tf.dispose(parts);
   }
+}
+
+/** The index of each row's largest value (the first, on ties). */
+function argmaxRows(values: Float32Array, n: number, width: number): Int32Array {
+  const classes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < width; c++) {
+      if ((values[i * width + c] as number) > (values[i * width + best] as number)) best = c;
+    }
+    classes[i] = best;
+  }
+  return classes;
 }
