@@ -65,3 +65,39 @@ export function wasmCeiling(relaxed: boolean): number | undefined {
   }
   return (n * CHAINS * 4 * 2) / best / 1e6;
 }
+
+/**
+ * GFLOP/s of the chains on `threads` cores at once (worker threads, each its own chains, timed
+ * together): the peak the engine's threads share. Best of 5 runs.
+ */
+export async function wasmCeilingThreads(threads: number): Promise<number | undefined> {
+  if (!hasRelaxedSimd()) return undefined;
+  const { Worker } = await import('node:worker_threads');
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const run = new WebAssembly.Instance(new WebAssembly.Module(workerData), { env: { memory } }).exports.run;
+    run(1e6);
+    parentPort.on('message', (n) => { run(n); parentPort.postMessage(0); });`;
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(source, { eval: true, workerData: chainsModule(true) }),
+  );
+  const n = 2e7;
+  const once = (w: InstanceType<typeof Worker>): Promise<void> =>
+    new Promise((resolve) => {
+      w.once('message', () => resolve());
+      w.postMessage(n);
+    });
+  let best = Infinity;
+  try {
+    for (let r = 0; r < 5; r++) {
+      const t = performance.now();
+      await Promise.all(workers.map(once));
+      best = Math.min(best, performance.now() - t);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return (threads * n * CHAINS * 4 * 2) / best / 1e6;
+}

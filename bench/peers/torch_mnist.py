@@ -3,7 +3,9 @@ cross-entropy), RMSprop with Keras' settings (lr 0.001, alpha 0.9, eps 1e-7), ba
 given, on the CPU (one thread) unless 'cuda' is given, over the same MNIST images. Prints one JSON
 line: ms per step over the timed steps (on CUDA, loss.item() at the end waits for the GPU).
 
-    python3 bench/peers/torch_mnist.py <idx-folder> <warmup-steps> <timed-steps> [batch] [cpu|cuda]
+    python3 bench/peers/torch_mnist.py <idx-folder> <warmup-steps> <timed-steps> [batch] [cpu|cuda] [width]
+
+width: the hidden layers' units (512, the notes' model; bench/scaling.ts also runs 2048).
 """
 import json
 import os
@@ -27,6 +29,7 @@ def main():
     folder, warmup, timed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     batch = int(sys.argv[4]) if len(sys.argv) > 4 else 32
     device = sys.argv[5] if len(sys.argv) > 5 else "cpu"
+    width = int(sys.argv[6]) if len(sys.argv) > 6 else 512
     if device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("torch has no CUDA device here")
     n = (warmup + timed) * batch
@@ -37,9 +40,9 @@ def main():
     x, y = x.to(device), y.to(device)
     torch.manual_seed(1)
     model = torch.nn.Sequential(
-        torch.nn.Linear(784, 512), torch.nn.ReLU(),
-        torch.nn.Linear(512, 512), torch.nn.ReLU(),
-        torch.nn.Linear(512, 10),
+        torch.nn.Linear(784, width), torch.nn.ReLU(),
+        torch.nn.Linear(width, width), torch.nn.ReLU(),
+        torch.nn.Linear(width, 10),
     ).to(device)
     opt = torch.optim.RMSprop(model.parameters(), lr=0.001, alpha=0.9, eps=1e-7)
     loss_fn = torch.nn.CrossEntropyLoss()

@@ -424,22 +424,38 @@ export class DenseEngine {
   }
 
   /**
-   * The network's activated outputs for every row of data set `d`, in batches, into `out`
-   * (`rows x units`): softmax probabilities where a cross-entropy output leaves logits.
+   * A forward pass over `rows` rows of `x` (row-major, read where it lies: nothing is copied
+   * but one batch at a time), in batches of maxBatch. With `out` (`rows x units`), the
+   * activated outputs go there (softmax probabilities where a cross-entropy output leaves
+   * logits); with `labels`, the sums of loss and right predictions come back.
    */
-  predict(d: number, out: Float32Array): void {
-    const set = this.data[d] as DataSet;
-    const units = this.outputs;
+  infer(
+    x: Float32Array,
+    rows: number,
+    out?: Float32Array,
+    labels?: Float32Array | Int32Array,
+  ): { lossSum: number; correct: number } {
+    const { inputWidth: width, labelWidth, outputs: units } = this;
     const last = this.layers.at(-1) as EngineLayer;
     const at = (this.acts.at(-1) as number) / 4;
-    for (let start = 0; start < set.rows; start += this.config.maxBatch) {
-      const count = Math.min(this.config.maxBatch, set.rows - start);
-      this.gatherRange(d, start, count);
+    const sums = { lossSum: 0, correct: 0 };
+    for (let start = 0; start < rows; start += this.config.maxBatch) {
+      const count = Math.min(this.config.maxBatch, rows - start);
+      this.f32.set(x.subarray(start * width, (start + count) * width), this.xb / 4);
       this.forward(count);
-      const rows = out.subarray(start * units, (start + count) * units);
-      rows.set(this.f32.subarray(at, at + count * units));
-      if (!this.loss.activatesOutput) applyActivation(last.activation, rows, units);
+      if (out !== undefined) {
+        const o = out.subarray(start * units, (start + count) * units);
+        o.set(this.f32.subarray(at, at + count * units));
+        if (!this.loss.activatesOutput) applyActivation(last.activation, o, units);
+      }
+      if (labels === undefined) continue;
+      const target = labels instanceof Int32Array ? this.i32 : this.f32;
+      target.set(labels.subarray(start * labelWidth, (start + count) * labelWidth), this.yb / 4);
+      const r = this.lossAndGradient(count, false);
+      sums.lossSum += r.loss * count;
+      sums.correct += r.accuracy * count;
     }
+    return sums;
   }
 
   private gatherRange(d: number, start: number, count: number): void {

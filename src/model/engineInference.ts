@@ -1,12 +1,15 @@
 /**
  * predictClasses and evaluateClassifier on denselab's dense engine: for a plain stack of Dense
  * layers on the wasm or cpu backend, the forward passes run in the engine's memory on its
- * threads instead of through tfjs' kernels (one thread there). Small inputs stay on tfjs,
- * where starting the engine would cost more than it saves. Internal.
+ * threads instead of through tfjs' kernels (one thread there). The rows are read where tfjs
+ * keeps them, one batch at a time; the engines (memory and worker threads) are kept for the
+ * next calls on a network of the same shape. Small inputs stay on tfjs, where starting the
+ * engine would cost more than it saves. Internal.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { DenseEngine, type EngineLayer } from '../engine/denseEngine';
+import { cpuParts, heap, offsetOf, valuesOf, wasmParts } from '../internals/tfjsInternals';
 import { LOSSES, type EngineLoss } from '../rules/losses';
 import { hasRelaxedSimd, hasWasmSimd } from '../wasm/encoder';
 import { denseLayers } from './denseStack';
@@ -16,49 +19,80 @@ import { defaultThreads } from './engineTrainer';
 const MIN_MACS = 30_000_000;
 
 /** The batch the engine runs its forward passes in. */
-const BATCH = 256;
+const BATCH = 512;
 
-/** An engine holding the model's weights and `x` (and `labels`), or undefined when tfjs should run. */
-async function engineFor(
+/**
+ * Engines kept from the last calls, by what they were built for, newest last: two, so that
+ * predictClasses and evaluateClassifier (an engine each: their losses differ) alternate freely.
+ */
+const kept: { key: string; engine: DenseEngine }[] = [];
+const KEEP = 2;
+
+/** An engine for these layers and this loss: a kept one, or a new one (the oldest goes). */
+async function engineFor(layers: EngineLayer[], loss: EngineLoss): Promise<DenseEngine> {
+  const threads = await defaultThreads();
+  const key = JSON.stringify({ layers, loss, threads });
+  const at = kept.findIndex((k) => k.key === key);
+  if (at >= 0) {
+    const [entry] = kept.splice(at, 1);
+    kept.push(entry as { key: string; engine: DenseEngine });
+    return (entry as { engine: DenseEngine }).engine;
+  }
+  while (kept.length >= KEEP) kept.shift()?.engine.dispose();
+  const { engine } = await DenseEngine.create({
+    layers,
+    loss,
+    optimizer: { kind: 'sgd', learningRate: 0 },
+    maxBatch: BATCH,
+    rows: [],
+    threads,
+    fma: hasRelaxedSimd(),
+  });
+  kept.push({ key, engine });
+  return engine;
+}
+
+/** The model's layers and a ready engine holding its weights, or undefined when tfjs should run. */
+async function prepare(
   model: tfl.LayersModel,
   x: tf.Tensor,
   loss: EngineLoss,
-  labels?: tf.Tensor,
-): Promise<{ engine: DenseEngine; layers: EngineLayer[] } | undefined> {
-  if (!['wasm', 'cpu'].includes(tf.getBackend()) || !hasWasmSimd() || x.rank !== 2)
-    return undefined;
+): Promise<{ engine: DenseEngine; units: number } | undefined> {
+  const backend = tf.getBackend();
+  if (!['wasm', 'cpu'].includes(backend) || !hasWasmSimd() || x.rank !== 2) return undefined;
+  if (x.dtype !== 'float32') return undefined;
   const stack = denseLayers(model);
   if (typeof stack === 'string') return undefined;
   const last = stack.layers.at(-1) as EngineLayer;
   if (LOSSES[loss].rejects(last.activation) !== undefined) return undefined;
-  const rows = x.shape[0];
   const macs = stack.layers.reduce((n, l) => n + l.inputs * l.units, 0);
-  if (rows * macs < MIN_MACS || x.shape[1] !== stack.layers[0]?.inputs) return undefined;
-  const { engine } = await DenseEngine.create({
-    layers: stack.layers,
-    loss,
-    optimizer: { kind: 'sgd', learningRate: 0 },
-    maxBatch: Math.min(BATCH, rows),
-    rows: [rows],
-    threads: await defaultThreads(),
-    fma: hasRelaxedSimd(),
-  });
-  try {
-    const values = labels === undefined ? new Float32Array(0) : await labels.data();
-    const y = LOSSES[loss].labels === 'index' ? Int32Array.from(values) : Float32Array.from(values);
-    const xs = await x.data();
-    engine.setData(0, xs instanceof Float32Array ? xs : Float32Array.from(xs), y);
-    for (let l = 0; l < stack.dense.length; l++) {
-      const [kernel, bias] = (stack.dense[l] as tfl.layers.Layer).getWeights();
-      const parts = engine.weights(l);
-      parts.kernel.write(await (kernel as tf.Tensor).data());
-      if (bias !== undefined) parts.bias.write(await bias.data());
-    }
-  } catch (err) {
-    engine.dispose();
-    throw err;
+  if (x.shape[0] * macs < MIN_MACS || x.shape[1] !== stack.layers[0]?.inputs) return undefined;
+  const engine = await engineFor(stack.layers, loss);
+  for (let l = 0; l < stack.dense.length; l++) {
+    const [kernel, bias] = (stack.dense[l] as tfl.layers.Layer).getWeights();
+    const parts = engine.weights(l);
+    parts.kernel.write(await (kernel as tf.Tensor).data());
+    if (bias !== undefined) parts.bias.write(await bias.data());
   }
-  return { engine, layers: stack.layers };
+  return { engine, units: last.units };
+}
+
+/**
+ * A float32 tensor's values where tfjs keeps them (the wasm heap, the cpu backend's array),
+ * without a copy; read it at once (tfjs' heap may move when it next allocates).
+ */
+function valuesInPlace(x: tf.Tensor): Float32Array | undefined {
+  const backend = tf.backend();
+  const wasm = wasmParts(backend);
+  if (wasm !== undefined) return new Float32Array(heap(wasm).buffer, offsetOf(wasm, x), x.size);
+  const cpu = cpuParts(backend);
+  const values = cpu === undefined ? undefined : valuesOf(cpu, x);
+  return values instanceof Float32Array ? values : undefined;
+}
+
+/** The rows of `x`: in place where possible, else a copy. */
+async function rowsOf(x: tf.Tensor): Promise<Float32Array> {
+  return valuesInPlace(x) ?? Float32Array.from(await x.data());
 }
 
 /** The model's outputs for float32 rows `x` on the engine, or undefined when tfjs should run. */
@@ -66,15 +100,10 @@ export async function predictOnEngine(
   model: tfl.LayersModel,
   x: tf.Tensor,
 ): Promise<Float32Array | undefined> {
-  const ready = await engineFor(model, x, 'mse');
+  const ready = await prepare(model, x, 'mse');
   if (ready === undefined) return undefined;
-  const units = (ready.layers.at(-1) as EngineLayer).units;
-  const out = new Float32Array(x.shape[0] * units);
-  try {
-    ready.engine.predict(0, out);
-  } finally {
-    ready.engine.dispose();
-  }
+  const out = new Float32Array(x.shape[0] * ready.units);
+  ready.engine.infer(await rowsOf(x), x.shape[0], out);
   return out;
 }
 
@@ -89,12 +118,13 @@ export async function scoreOnEngine(
   y: tf.Tensor,
 ): Promise<{ loss: number; accuracy: number } | undefined> {
   if (!(loss in LOSSES)) return undefined;
-  const ready = await engineFor(model, x, loss as EngineLoss, y);
+  const kind = loss as EngineLoss;
+  const ready = await prepare(model, x, kind);
   if (ready === undefined) return undefined;
-  try {
-    const { lossSum, correct } = ready.engine.evaluate(0);
-    return { loss: lossSum / x.shape[0], accuracy: correct / x.shape[0] };
-  } finally {
-    ready.engine.dispose();
-  }
+  const values = await y.data();
+  const labels =
+    LOSSES[kind].labels === 'index' ? Int32Array.from(values) : Float32Array.from(values);
+  const n = x.shape[0];
+  const { lossSum, correct } = ready.engine.infer(await rowsOf(x), n, undefined, labels);
+  return { loss: lossSum / n, accuracy: correct / n };
 }
