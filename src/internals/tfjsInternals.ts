@@ -26,6 +26,17 @@ export function ownOptimizer(model: tfl.LayersModel): void {
   (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
 }
 
+/**
+ * Replaces a compiled model's optimizer. A Sequential keeps its own `optimizer_` (private, the
+ * one its dispose() releases) besides its inner model's, and the public setter updates only
+ * the inner one; both are set here.
+ */
+export function replaceOptimizer(model: tfl.LayersModel, optimizer: tf.Optimizer): void {
+  model.optimizer = optimizer;
+  const m = model as unknown as { optimizer_?: tf.Optimizer };
+  if ('optimizer_' in m) m.optimizer_ = optimizer;
+}
+
 /** Whether `model.dispose()` disposes its optimizer (see {@link ownOptimizer}). */
 export function ownsOptimizer(model: tfl.LayersModel): boolean {
   return (model as unknown as { isOptimizerOwned?: boolean }).isOptimizerOwned === true;

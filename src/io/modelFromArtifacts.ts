@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ownOptimizer } from '../internals/tfjsInternals';
+import { ownOptimizer, replaceOptimizer } from '../internals/tfjsInternals';
 import { toFusedOptimizer } from '../optim/toFusedOptimizer';
 import { ModelFileError } from './ModelFileError';
 
@@ -44,9 +44,10 @@ export async function modelFromArtifacts(
     }
     model.loadWeights(modelWeights, true);
     if (model.optimizer != null) {
+      // tfjs restores RMSprop, Adam and the others as its own classes: resume with denselab's
+      // (fused; Keras' Adadelta; an Adamax that takes its state, which tfjs' throws on).
+      replaceOptimizer(model, await toFusedOptimizer(model.optimizer));
       if (optimizerWeights.length > 0) await model.optimizer.setWeights(optimizerWeights);
-      // tfjs restores RMSprop and Adam as its own classes: resume with the fused ones.
-      model.optimizer = await toFusedOptimizer(model.optimizer);
     }
   } catch (err) {
     model.optimizer?.dispose();

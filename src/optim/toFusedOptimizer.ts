@@ -16,14 +16,15 @@ const FUSED = [
 
 /**
  * denselab's counterpart of a tfjs RMSprop, Adam, Adagrad, Adamax (fused) or Adadelta (Keras'
- * update), as
- * `loadLayersModel` restores them, holding its state (the same slot data and step count); the
+ * update), as `loadLayersModel` restores them, holding its state (the same slot data and step count); the
  * original is disposed. Anything else, and an optimizer that is denselab's already, comes back
  * as it is. Internal: used by loadModel.
  */
 export async function toFusedOptimizer(optimizer: tf.Optimizer): Promise<tf.Optimizer> {
+  // By constructor: tfjs' Optimizer answers instanceof for any optimizer (Symbol.hasInstance).
+  const ctor = (optimizer as object).constructor;
   for (const [base, fused] of FUSED) {
-    if (!(optimizer instanceof base) || optimizer instanceof fused) continue;
+    if (ctor !== base) continue;
     const fast = fused.fromConfig(fused, optimizer.getConfig()) as tf.Optimizer;
     // tfjs 4.22's Adamax gives no state (getWeights throws); a loaded one has none yet.
     if (base === tf.AdamaxOptimizer && optimizer.iterations === 0) {

@@ -17,6 +17,7 @@ import {
   offsetOf,
   ownOptimizer,
   ownsOptimizer,
+  replaceOptimizer,
   quietCpuBackend,
   slotLists,
   stateVariables,
@@ -57,6 +58,21 @@ describe("tfjs' private fields denselab reads", () => {
     expect(ownsOptimizer(other)).toBe(true);
     other.dispose();
     model.dispose();
+  });
+
+  it("Sequential.optimizer_: replaceOptimizer sets the one a Sequential's dispose() releases", () => {
+    const model = twoLayers();
+    model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
+    const old = model.optimizer;
+    const next = tf.train.sgd(0.1);
+    replaceOptimizer(model, next);
+    expect(model.optimizer).toBe(next);
+    expect((model as unknown as { optimizer_: unknown }).optimizer_).toBe(next);
+    old.dispose();
+    ownOptimizer(model);
+    const before = tf.memory().numTensors;
+    model.dispose(); // the new optimizer's learning-rate scalar goes with it
+    expect(tf.memory().numTensors).toBeLessThan(before);
   });
 
   it('Layer.inboundNodes[].inboundLayers: the layer feeding each layer', () => {
