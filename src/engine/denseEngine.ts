@@ -202,6 +202,7 @@ export class DenseEngine {
   private readonly scalars: number;
   private readonly data: DataSet[];
   private current = 0;
+  private readonly plans = new Map<number, TileCall[][]>();
   /** The optimizer's running state (Adam's powers of beta; see UpdateRule.state). */
   state: number[];
   private previousState: number[] = [];
@@ -474,15 +475,30 @@ export class DenseEngine {
     );
   }
 
+  /**
+   * The call lists of a product or update, made once: they depend only on the batch size and
+   * which parameter block is current, so a step allocates none.
+   */
+  private plan(key: number, make: () => TileCall[][]): TileCall[][] {
+    let calls = this.plans.get(key);
+    if (calls === undefined) {
+      calls = make();
+      this.plans.set(key, calls);
+    }
+    return calls;
+  }
+
   /** Runs per-thread call lists: the caller's share here, the rest on the workers. */
   private parallel(perThread: TileCall[][]): void {
-    const own = perThread[0] ?? [];
     if (this.pool === undefined || perThread.length === 1) {
       for (const calls of perThread) runCalls(this.exports, calls);
       return;
     }
-    this.pool.run(perThread.slice(1), () => runCalls(this.exports, own));
+    this.pool.run(perThread, this.runOwn);
   }
+
+  /** Runs the caller's share of a parallel product. */
+  private readonly runOwn = (calls: readonly TileCall[]): void => runCalls(this.exports, calls);
 
   /** [start, end) ranges splitting `size` into `parts`, each a multiple of `align` but the last. */
   private ranges(size: number, parts: number, align: number): [number, number][] {
@@ -505,47 +521,49 @@ export class DenseEngine {
   }
 
   private forward(count: number): void {
-    const p = this.params[this.current] as number;
-    let input = this.xb;
-    this.layers.forEach((layer, l) => {
-      const at = this.at[l] as LayerAt;
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l] as EngineLayer;
       const out = this.acts[l] as number;
-      const relu = layer.activation === 'relu';
-      const args: NnArgs = {
-        a: input,
-        b: p + 4 * at.w,
-        c: out,
-        bias: layer.bias ? p + 4 * at.b : 0,
-        k: layer.inputs,
-        lda: layer.inputs,
-        ldak: 1,
-        ldb: at.ld,
-        ldc: layer.units,
-      };
-      const parts = this.ranges(
-        layer.units,
-        this.threadsFor(count * layer.inputs * layer.units),
-        8,
+      this.parallel(
+        this.plan(planKey(0, l, count, this.current), () => this.forwardCalls(l, count)),
       );
-      this.parallel(parts.map(([c0, c1]) => nnCalls(args, { r0: 0, r1: count, c0, c1 }, relu)));
       const last = l === this.layers.length - 1;
-      if (!relu && !(last && !this.loss.activatesOutput)) {
+      if (layer.activation !== 'relu' && !(last && !this.loss.activatesOutput)) {
         applyActivation(
           layer.activation,
           this.f32.subarray(out / 4, out / 4 + count * layer.units),
           layer.units,
         );
       }
-      input = out;
-    });
+    }
+  }
+
+  /** Layer l's forward product (bias and ReLU fused), split by columns across threads. */
+  private forwardCalls(l: number, count: number): TileCall[][] {
+    const layer = this.layers[l] as EngineLayer;
+    const at = this.at[l] as LayerAt;
+    const p = this.params[this.current] as number;
+    const args: NnArgs = {
+      a: l === 0 ? this.xb : (this.acts[l - 1] as number),
+      b: p + 4 * at.w,
+      c: this.acts[l] as number,
+      bias: layer.bias ? p + 4 * at.b : 0,
+      k: layer.inputs,
+      lda: layer.inputs,
+      ldak: 1,
+      ldb: at.ld,
+      ldc: layer.units,
+    };
+    const threads = this.threadsFor(count * layer.inputs * layer.units);
+    return this.ranges(layer.units, threads, 8).map(([c0, c1]) =>
+      nnCalls(args, { r0: 0, r1: count, c0, c1 }, layer.activation === 'relu'),
+    );
   }
 
   /**
-   * The batch's mean loss and accuracy from the last layer's output; when `training`, the
-   * gradient of the mean loss with respect to the last layer's pre-activation goes into
-   * delta[0]. Cross-entropy outputs are logits here (softmax is applied now); the loss uses
-   * tfjs' clipping of probabilities to [1e-7, 1 - 1e-7], the gradient is softmax minus
-   * one-hot, as Keras computes it from logits.
+   * The batch's mean loss and accuracy from the last layer's output (see the loss table in
+   * src/rules/losses.ts); when `training`, the gradient of the mean loss with respect to the
+   * last layer's pre-activation goes into delta[0].
    */
   private lossAndGradient(count: number, training: boolean): StepResult {
     const units = this.outputs;
@@ -567,7 +585,11 @@ export class DenseEngine {
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const dZ = this.delta[dz] as number;
       const dPrev = this.delta[1 - dz] as number;
-      this.parallel(this.layerGradientCalls(l, count, dZ, dPrev));
+      this.parallel(
+        this.plan(planKey(1 + dz, l, count, this.current), () =>
+          this.layerGradientCalls(l, count, dZ, dPrev),
+        ),
+      );
       const below = l === 0 ? undefined : (this.layers[l - 1] as EngineLayer);
       if (below !== undefined && below.activation !== 'relu' && below.activation !== 'linear') {
         const n = count * below.units;
@@ -649,28 +671,38 @@ export class DenseEngine {
 
   private update(): void {
     this.f32.set(this.rule.scalars(this.state), this.scalars / 4);
-    const cur = this.current;
-    const next = 1 - cur;
-    const parts = this.ranges(this.paramFloats, this.threads, 16);
-    this.parallel(
-      parts.map(([s, e]) => {
-        const off = 4 * s;
-        const inputs = [
-          at(this.params, cur) + off,
-          this.grads + off,
-          ...this.slotBlocks.map((pair) => at(pair, cur) + off),
-        ];
-        const outputs = [
-          at(this.params, next) + off,
-          ...this.slotBlocks.map((pair) => at(pair, next) + off),
-        ];
-        return e > s ? [{ fn: UPDATE, args: [...inputs, ...outputs, e - s, this.scalars] }] : [];
-      }),
-    );
+    this.parallel(this.plan(planKey(3, 0, 0, this.current), () => this.updateCalls()));
     this.previousState = this.state;
     this.state = this.rule.advance(this.state);
-    this.current = next;
+    this.current = 1 - this.current;
   }
+
+  /** The update's calls: the parameters split across threads, read from one block, written to the other. */
+  private updateCalls(): TileCall[][] {
+    const [cur, next] = [this.current, 1 - this.current];
+    return this.ranges(this.paramFloats, this.threads, 16).map(([s, e]) => {
+      const off = 4 * s;
+      const inputs = [
+        at(this.params, cur) + off,
+        this.grads + off,
+        ...this.slotBlocks.map((pair) => at(pair, cur) + off),
+      ];
+      const outputs = [
+        at(this.params, next) + off,
+        ...this.slotBlocks.map((pair) => at(pair, next) + off),
+      ];
+      return e > s ? [{ fn: UPDATE, args: [...inputs, ...outputs, e - s, this.scalars] }] : [];
+    });
+  }
+}
+
+/**
+ * A plan's key: the phase (0 forward, 1 and 2 backward from either delta buffer, 3 update),
+ * the layer, the batch size and the current parameter block, as one number (no string to
+ * allocate per step).
+ */
+function planKey(phase: number, layer: number, count: number, current: number): number {
+  return ((count * 256 + layer) * 4 + phase) * 2 + current;
 }
 
 /** The export name of the optimizer's update. */

@@ -71,6 +71,9 @@ interface Starting extends WorkerHandle {
   ready: Promise<void>;
 }
 
+/** No calls. */
+const NONE: readonly TileCall[] = [];
+
 /** How long a worker may take to start and answer, in milliseconds. */
 export const WORKER_START_MS = 10_000;
 
@@ -131,13 +134,19 @@ export class ThreadPool {
   }
 
   /**
-   * Runs each worker's calls (`perWorker[w]`) while the caller runs `own`, and returns when all
-   * are done; a failure in a worker is thrown here with its message.
+   * Runs `perThread[0]` here (with `own`) while worker w runs `perThread[w + 1]`, and returns
+   * when all are done; a failure in a worker is thrown here with its message. Allocates
+   * nothing.
    */
-  run(perWorker: readonly (readonly TileCall[])[], own: () => void): void {
+  run(
+    perThread: readonly (readonly TileCall[])[],
+    own: (calls: readonly TileCall[]) => void,
+  ): void {
     this.seq++;
-    this.workers.forEach((w, i) => this.post(w, perWorker[i] ?? []));
-    own();
+    for (let w = 0; w < this.workers.length; w++) {
+      this.post(this.workers[w] as WorkerHandle, perThread[w + 1] ?? NONE);
+    }
+    own(perThread[0] ?? NONE);
     for (const w of this.workers) this.wait(w);
   }
 

@@ -165,14 +165,18 @@ describe("the engine's worker threads", () => {
     f32.set([1, 2, 3, 4], 16); // A 2x2 at byte 64
     f32.set([1, 0, 0, 1], 32); // B identity at byte 128
     const args = { a: 64, b: 128, c: 192, bias: 0, k: 2, lda: 2, ldak: 1, ldb: 2, ldc: 2 };
-    pool.run([nnCalls(args, { r0: 0, r1: 2, c0: 1, c1: 2 }, false)], () =>
-      runCalls(exports, nnCalls(args, { r0: 0, r1: 2, c0: 0, c1: 1 }, false)),
+    pool.run(
+      [
+        nnCalls(args, { r0: 0, r1: 2, c0: 0, c1: 1 }, false),
+        nnCalls(args, { r0: 0, r1: 2, c0: 1, c1: 2 }, false),
+      ],
+      (own) => runCalls(exports, own),
     );
     expect(Array.from(f32.slice(48, 52))).toEqual([1, 2, 3, 4]);
     // A pointer past the end of memory traps in the worker; the caller gets its message.
     expect(() =>
       pool.run(
-        [nnCalls({ ...args, a: 64 * 65536 }, { r0: 0, r1: 2, c0: 0, c1: 2 }, false)],
+        [[], nnCalls({ ...args, a: 64 * 65536 }, { r0: 0, r1: 2, c0: 0, c1: 2 }, false)],
         () => undefined,
       ),
     ).toThrow(/^dense engine: a worker thread failed: .*out of bounds/);
