@@ -435,8 +435,9 @@ function ntFinish(x: NtTile): Code {
   return finish;
 }
 
-/** The shapes of the main tiles (chosen by benchmark on x64, see docs/benchmarks.md). */
-export const NN_ROWS = 4;
+/** The shapes of the main tiles (chosen by benchmark on x64, see docs/benchmarks.md): 6x8 keeps
+ * 12 accumulators, 2 rows of B and a splat in 15 of x64's 16 vector registers. */
+export const NN_ROWS = 6;
 export const NN_VECTORS = 2;
 export const NT_ROWS = 2;
 
@@ -444,6 +445,8 @@ function functions(fma: boolean): WasmFunction[] {
   return [
     nnTile(NN_ROWS, NN_VECTORS, fma),
     nnTile(NN_ROWS, 1, fma),
+    nnTile(2, NN_VECTORS, fma),
+    nnTile(2, 1, fma),
     nnTile(1, NN_VECTORS, fma),
     nnTile(1, 1, fma),
     nnTile(1, 0, fma),
@@ -474,10 +477,6 @@ export function gemmFunctions(fma: boolean): WasmFunction[] {
 }
 
 // The tiles' export names (as nnTile and ntTile name them).
-const NN_MAIN = `nn${NN_ROWS}x${NN_VECTORS * 4}`;
-const NN_COL_TAIL = `nn${NN_ROWS}x4`;
-const NN_ROW_TAIL = `nn1x${NN_VECTORS * 4}`;
-const NN_CORNER = 'nn1x4';
 const NN_SCALAR = 'nn1x1';
 const NT_MAIN = `nt${NT_ROWS}x4`;
 const NT_ROW_TAIL = 'nt1x4';
@@ -538,6 +537,9 @@ const BLOCK_FLOATS = 32 * 1024;
  */
 const K_BLOCK = 256;
 
+/** Sums longer than this are split into blocks of K_BLOCK. */
+const K_LONG = 1024;
+
 /** The block's rows split into blocks of whole tiles holding at most BLOCK_FLOATS of A. */
 function rowBlocks(block: Block, k: number, tileRows: number): Block[] {
   const size = Math.max(tileRows, Math.floor(BLOCK_FLOATS / Math.max(1, k) / tileRows) * tileRows);
@@ -564,9 +566,10 @@ function inOrder<T extends object>(args: T, table: Record<string, number>): numb
  */
 export function nnCalls(args: NnArgs, block: Block, relu: boolean): TileCall[] {
   const calls: TileCall[] = [];
-  // At least one block, so that k = 0 writes C (the bias, or zeros).
-  for (let k0 = 0; k0 === 0 || k0 < args.k; k0 += K_BLOCK) {
-    const k1 = Math.min(args.k, k0 + K_BLOCK);
+  // Sums up to K_LONG run whole (measured faster); at least one block, so that k = 0 writes C.
+  const kBlock = args.k > K_LONG ? K_BLOCK : Math.max(1, args.k);
+  for (let k0 = 0; k0 === 0 || k0 < args.k; k0 += kBlock) {
+    const k1 = Math.min(args.k, k0 + kBlock);
     const part = {
       ...args,
       a: args.a + 4 * k0 * args.ldak,
@@ -586,7 +589,6 @@ function nnBlockCalls(
   { r0, r1, c0, c1 }: Block,
   flags: { relu: boolean; more: boolean },
 ): TileCall[] {
-  const rows = split(r0, r1, NN_ROWS);
   const wide = split(c0, c1, NN_VECTORS * 4);
   const fours = split(c0, c1, 4);
   const head = inOrder(args, N);
@@ -595,10 +597,14 @@ function nnBlockCalls(
   const add = (fn: string, rr0: number, rr1: number, cc0: number, cc1: number): void => {
     if (rr1 > rr0 && cc1 > cc0) calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1, ...tail] });
   };
-  add(NN_MAIN, r0, rows, c0, wide);
-  add(NN_COL_TAIL, r0, rows, wide, fours);
-  add(NN_ROW_TAIL, rows, r1, c0, wide);
-  add(NN_CORNER, rows, r1, wide, fours);
+  // Rows in tiles of NN_ROWS, then of 2, then single rows; columns in tiles of 8, then 4.
+  let start = r0;
+  for (const height of [NN_ROWS, 2, 1]) {
+    const end = split(start, r1, height);
+    add(`nn${height}x${NN_VECTORS * 4}`, start, end, c0, wide);
+    add(`nn${height}x4`, start, end, wide, fours);
+    start = end;
+  }
   add(NN_SCALAR, r0, r1, fours, c1);
   return calls;
 }
