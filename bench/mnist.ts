@@ -32,7 +32,7 @@ import {
   useFastKernels,
   type ClassifierCallbacks,
 } from 'denselab';
-import { DenseEngine } from '../src/engine/denseEngine';
+import { notesEngine } from './notesEngine';
 import { hasRelaxedSimd } from '../src/wasm/encoder';
 import { wasmCeiling } from './ceiling';
 import { jaxTrainer } from './peers/jaxjs';
@@ -314,26 +314,7 @@ await profileEngine();
 async function profileEngine(): Promise<void> {
   const d = data(steps);
   for (const threads of [1, Math.min(4, os.availableParallelism())]) {
-    const { engine } = await DenseEngine.create({
-      layers: [
-        { inputs: 784, units: 512, activation: 'relu', bias: true },
-        { inputs: 512, units: 512, activation: 'relu', bias: true },
-        { inputs: 512, units: 10, activation: 'softmax', bias: true },
-      ],
-      loss: 'categorical',
-      optimizer: {
-        kind: 'rmsprop',
-        learningRate: 0.001,
-        rho: 0.9,
-        momentum: 0,
-        epsilon: 1e-7,
-        centered: false,
-      },
-      maxBatch: batch,
-      rows: [steps * batch],
-      threads,
-      fma: hasRelaxedSimd(),
-    });
+    const engine = await notesEngine(512, batch, steps * batch, threads);
     engine.setData(0, (await d.x.data()) as Float32Array, (await d.y.data()) as Float32Array);
     for (let l = 0; l < 3; l++) {
       const { kernel } = engine.weights(l);

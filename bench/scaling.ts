@@ -28,7 +28,7 @@ import {
   selectBackend,
   toCategorical,
 } from 'denselab';
-import { DenseEngine } from '../src/engine/denseEngine';
+import { notesEngine } from './notesEngine';
 import { defaultThreads } from '../src/model/engineTrainer';
 import { hasRelaxedSimd } from '../src/wasm/encoder';
 import { wasmCeilingThreads } from './ceiling';
@@ -87,26 +87,7 @@ async function fit(width: number, batch: number, steps: number): Promise<number>
 /** The engine's own step, as fitClassifier builds it, without the loop around it. */
 async function engineStep(width: number, batch: number, steps: number): Promise<number> {
   const n = batch * steps;
-  const { engine } = await DenseEngine.create({
-    layers: [
-      { inputs: 784, units: width, activation: 'relu', bias: true },
-      { inputs: width, units: width, activation: 'relu', bias: true },
-      { inputs: width, units: 10, activation: 'softmax', bias: true },
-    ],
-    loss: 'categorical',
-    optimizer: {
-      kind: 'rmsprop',
-      learningRate: 0.001,
-      rho: 0.9,
-      momentum: 0,
-      epsilon: 1e-7,
-      centered: false,
-    },
-    maxBatch: batch,
-    rows: [n],
-    threads,
-    fma: hasRelaxedSimd(),
-  });
+  const engine = await notesEngine(width, batch, n, threads);
   const xs = (await x.data()).subarray(0, n * 784);
   const ys = (await y.data()).subarray(0, n * 10);
   engine.setData(0, xs as Float32Array, ys as Float32Array);
@@ -243,26 +224,7 @@ tf.dispose([xt, yt]);
     v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? 0;
   const batch = 32;
   const n = 100 * batch;
-  const { engine } = await DenseEngine.create({
-    layers: [
-      { inputs: 784, units: 512, activation: 'relu', bias: true },
-      { inputs: 512, units: 512, activation: 'relu', bias: true },
-      { inputs: 512, units: 10, activation: 'softmax', bias: true },
-    ],
-    loss: 'categorical',
-    optimizer: {
-      kind: 'rmsprop',
-      learningRate: 0.001,
-      rho: 0.9,
-      momentum: 0,
-      epsilon: 1e-7,
-      centered: false,
-    },
-    maxBatch: batch,
-    rows: [n],
-    threads,
-    fma: hasRelaxedSimd(),
-  });
+  const engine = await notesEngine(512, batch, n, threads);
   engine.setData(
     0,
     (await x.data()).subarray(0, n * 784) as Float32Array,

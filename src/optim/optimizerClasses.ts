@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { OptimizerKind, OptimizerSpec } from '../rules/optimizers';
+import { OPTIMIZER_KINDS, type OptimizerKind, type OptimizerSpec } from '../rules/optimizers';
 import { DisposingMomentumOptimizer } from './createOptimizer';
 import { FastAdagradOptimizer } from './FastAdagradOptimizer';
 import { FastAdamaxOptimizer } from './FastAdamaxOptimizer';
@@ -36,15 +36,7 @@ const CLASSES: readonly Entry[] = [
   ],
 ];
 
-const KINDS = new Set<string>([
-  'sgd',
-  'momentum',
-  'rmsprop',
-  'adam',
-  'adamax',
-  'adagrad',
-  'adadelta',
-]);
+const KINDS = new Set<string>(OPTIMIZER_KINDS);
 
 /** The update rule a tfjs optimizer runs, or why the engine leaves it to tfjs. */
 export function ruleSpecOf(optimizer: tf.Optimizer): OptimizerSpec | string {
