@@ -11,7 +11,9 @@ describe('the browser build', () => {
     const code = dist('browser.js');
     expect(code).not.toMatch(/node:/);
     expect(code).not.toMatch(/from ["']webgpu["']|import\(["']webgpu["']\)/);
-    expect(code).toContain('platform = "browser"');
+    // The browser's Platform, and Node's nowhere (tsup put browser.ts in node.ts' place).
+    expect(code).toContain('name: "browser"');
+    expect(code).not.toContain('name: "node"');
   });
 
   it('is what package.json serves under the browser condition, with the same types', () => {
