@@ -42,11 +42,13 @@ export default tseslint.config(
     },
   },
   // The engine's layers (docs/architecture.md): src/rules imports nothing; src/wasm only the
-  // rules; src/engine the rules, wasm, the platform and core/bound. None of them sees tfjs.
+  // rules; src/engine the rules, wasm, the platform and core/bound; src/gpu (the WebGPU device)
+  // the rules and the engine's device interface. None of them sees tfjs.
   ...[
     ['src/rules', []],
     ['src/wasm', ['../rules/']],
     ['src/engine', ['../rules/', '../wasm/', '../platform$', '../core/bound$']],
+    ['src/gpu', ['../rules/', '../engine/device$']],
   ].map(([folder, allowed]) => ({
     files: [`${folder}/**/*.ts`],
     rules: {

@@ -18,39 +18,13 @@ import {
 } from '../wasm/gemm';
 import { elementwiseFunction } from '../wasm/elementwise';
 import { encodeModule } from '../wasm/encoder';
-import { applyActivation, applyDerivative, type EngineActivation } from '../rules/activations';
-import {
-  labelWidth,
-  LOSSES,
-  type EngineLoss,
-  type LossRule,
-  type StepResult,
-} from '../rules/losses';
+import { applyActivation, applyDerivative } from '../rules/activations';
+import { labelWidth, LOSSES, type LossRule, type StepResult } from '../rules/losses';
 import { updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
+import type { EngineConfig, EngineDevice, EngineLayer } from './device';
 import { COMMAND_WORDS, ThreadPool } from './threads';
 
-/** One Dense layer as the engine runs it. */
-export interface EngineLayer {
-  readonly inputs: number;
-  readonly units: number;
-  readonly activation: EngineActivation;
-  readonly bias: boolean;
-}
-
-/** What the engine is built for. */
-export interface EngineConfig {
-  readonly layers: readonly EngineLayer[];
-  readonly loss: EngineLoss;
-  readonly optimizer: OptimizerSpec;
-  /** The largest batch a step or an evaluation takes. */
-  readonly maxBatch: number;
-  /** Rows of each data set the engine will hold (training first). */
-  readonly rows: readonly number[];
-  /** Threads, the caller's included (1: no workers). */
-  readonly threads: number;
-  /** Use relaxed SIMD's fused multiply-add. */
-  readonly fma: boolean;
-}
+export type { EngineConfig, EngineLayer } from './device';
 
 /** Byte offsets, 64-byte aligned, handed out in order. */
 class Arena {
@@ -176,7 +150,8 @@ function layOut(arena: Arena, config: EngineConfig, slotCount: number): Blocks {
   };
 }
 
-export class DenseEngine {
+export class DenseEngine implements EngineDevice {
+  readonly kind = 'wasm' as const;
   readonly threads: number;
   private readonly memory: WebAssembly.Memory;
   private readonly f32: Float32Array;
@@ -407,8 +382,17 @@ export class DenseEngine {
     return { gather: t1 - t0, forward: t2 - t1, loss: t3 - t2, backward: t4 - t3, update: t5 - t4 };
   }
 
+  /** Steps run at once here: nothing is ever left to collect. */
+  collect(): Promise<StepResult[]> {
+    return Promise.resolve([]);
+  }
+
   /** Sums of loss and right predictions over all rows of data set `d`, in batches. */
-  evaluate(d: number): { lossSum: number; correct: number } {
+  evaluate(d: number): Promise<{ lossSum: number; correct: number }> {
+    return Promise.resolve(this.evaluateNow(d));
+  }
+
+  private evaluateNow(d: number): { lossSum: number; correct: number } {
     const set = this.data[d] as DataSet;
     const batch = this.config.maxBatch;
     let lossSum = 0;

@@ -285,3 +285,12 @@ export function backendCreated(name: string): boolean {
   const registry = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
   return registry[name] != null;
 }
+
+/**
+ * The GPUDevice of tfjs' WebGPU backend (`WebGPUBackend.device`, public in its class but not
+ * in tfjs-core's types), or undefined for any other backend.
+ */
+export function webgpuDevice(backend: unknown): object | undefined {
+  const device = (backend as { device?: unknown } | null)?.device;
+  return typeof device === 'object' && device !== null && 'queue' in device ? device : undefined;
+}

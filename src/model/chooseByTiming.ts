@@ -1,8 +1,9 @@
 /**
- * On a GPU backend (webgpu, webgl), fitClassifier times a few steps of the user's model both
- * ways before training: through tfjs on that backend, and on the dense engine (which reads the
- * data and weights from the GPU once). The faster one trains, and `path.reason` carries both
- * figures. Neither timing changes the model: the engine's steps are undone by reading the
+ * On a GPU backend (webgpu, webgl), fitClassifier times a few steps of the user's model each
+ * way before training: on the dense engine's WebAssembly (which reads the data and weights
+ * from the GPU once), on the engine's WebGPU device (on the webgpu backend: tfjs' own
+ * GPUDevice), and through tfjs on that backend. The fastest trains, and `path.reason` carries
+ * every figure. No timing changes the model: the engine's steps are undone by reading the
  * model's weights and optimizer state back in, and tfjs' steps run on a copy of the model with
  * a fresh optimizer of the same kind. Internal.
  */
@@ -12,13 +13,17 @@ import type { ModelLoss, TensorData } from './classifierInputs';
 import { EngineTrainer, type EngineTrainerInput } from './engineTrainer';
 import { TfjsTrainer } from './tfjsTrainer';
 import type { Trainer } from './trainer';
+import type { GpuDevice } from '../gpu/webgpuTypes';
 
 /** Steps run first (compilation, uploads), then the steps timed. */
 export const TIMING = { warmup: 3, timed: 8 } as const;
 
+/** What is timed: the engine on WebAssembly, the engine's WebGPU device, tfjs' backend. */
+export type TimedDevice = 'engine' | 'webgpu' | 'tfjs';
+
 /** Milliseconds per step of `trainer` at `batch` rows, from `rows` training rows. */
 export type DeviceTimer = (
-  device: 'engine' | 'tfjs',
+  device: TimedDevice,
   trainer: Trainer,
   rows: number,
   batch: number,
@@ -60,41 +65,94 @@ export interface Choice {
   engine: EngineTrainerInput;
   /** What the engine trains, in words. */
   engineWhat: string;
+  /** The WebGPU device the engine may also run on (tfjs' own, on the webgpu backend). */
+  gpu: GpuDevice | undefined;
 }
+
+/** The figures of one timing: ms per step of each device timed (webgpu when it could run). */
+type Timings = Partial<Record<TimedDevice, number>> & { engine: number; tfjs: number };
 
 /**
  * Timings already taken, per model, backend, batch size and threads: a script that calls
  * fitClassifier once per epoch pays for the timing once.
  */
-const timed = new WeakMap<tfl.LayersModel, Map<string, { engineMs: number; tfjsMs: number }>>();
+const timed = new WeakMap<tfl.LayersModel, Map<string, Timings>>();
 
-/** The faster trainer for this run, with both timings in its reason. */
+/** The fastest trainer for this run, with every timing in its reason. */
 export async function chooseByTiming(c: Choice): Promise<Trainer> {
   const rows = c.train.x.shape[0];
   const batch = c.engine.batchSize;
   const key = `${c.backend} ${batch} ${c.engine.threads}`;
   const known = timed.get(c.model)?.get(key);
-  const engine = await EngineTrainer.create(c.engine, c.engineWhat);
+  const engines: Partial<Record<'engine' | 'webgpu', EngineTrainer>> = {
+    engine: await EngineTrainer.create(c.engine, c.engineWhat),
+  };
+  let gpuNote = '';
   let times = known;
   try {
-    if (times === undefined) {
-      const engineMs = await timer('engine', engine, rows, batch);
-      await engine.rewind();
-      times = { engineMs, tfjsMs: await timeOnCopy(c, rows, batch) };
-      timed.set(c.model, (timed.get(c.model) ?? new Map<string, typeof times>()).set(key, times));
+    if (c.gpu !== undefined && (known === undefined || known.webgpu !== undefined)) {
+      try {
+        engines.webgpu = await EngineTrainer.create(c.engine, c.engineWhat, c.gpu);
+      } catch (err) {
+        gpuNote = `; the engine's WebGPU device could not run it (${(err as Error).message})`;
+      }
     }
+    times ??= await timeAll(c, engines, rows, batch, key);
   } catch (err) {
-    engine.dispose();
+    for (const e of Object.values(engines)) e.dispose();
     throw err;
   }
-  const { engineMs, tfjsMs } = times;
-  const when = known === undefined ? 'before training' : 'when this model first trained here';
-  const figures = `timed ${TIMING.timed} steps of batch ${batch} ${when}: the dense engine ${engineMs.toFixed(2)} ms a step, tfjs' ${c.backend} backend ${tfjsMs.toFixed(2)} ms`;
-  if (engineMs <= tfjsMs) {
-    engine.explain(`${figures}, so the engine trains (${c.engineWhat})`);
+  return pick(c, engines, times, known !== undefined, gpuNote);
+}
+
+/** Times each device in turn (undoing the engines' steps) and remembers the figures. */
+async function timeAll(
+  c: Choice,
+  engines: Partial<Record<'engine' | 'webgpu', EngineTrainer>>,
+  rows: number,
+  batch: number,
+  key: string,
+): Promise<Timings> {
+  const times: Partial<Record<TimedDevice, number>> = {};
+  for (const device of ['engine', 'webgpu'] as const) {
+    const trainer = engines[device];
+    if (trainer === undefined) continue;
+    times[device] = await timer(device, trainer, rows, batch);
+    await trainer.rewind();
+  }
+  times.tfjs = await timeOnCopy(c, rows, batch);
+  const all = times as Timings;
+  timed.set(c.model, (timed.get(c.model) ?? new Map<string, Timings>()).set(key, all));
+  return all;
+}
+
+/** The fastest of the timed devices, its reason naming every figure; the others disposed. */
+function pick(
+  c: Choice,
+  engines: Partial<Record<'engine' | 'webgpu', EngineTrainer>>,
+  times: Timings,
+  reused: boolean,
+  gpuNote: string,
+): Trainer {
+  const when = reused ? 'when this model first trained here' : 'before training';
+  const names: Record<TimedDevice, string> = {
+    engine: 'the dense engine',
+    webgpu: "the engine's WebGPU device",
+    tfjs: `tfjs' ${c.backend} backend`,
+  };
+  const ran = (['engine', 'webgpu', 'tfjs'] as const).filter((d) => times[d] !== undefined);
+  const list = ran.map(
+    (d, i) => `${names[d]} ${(times[d] as number).toFixed(2)} ms${i === 0 ? ' a step' : ''}`,
+  );
+  const figures = `timed ${TIMING.timed} steps of batch ${c.engine.batchSize} ${when}: ${list.join(', ')}${gpuNote}`;
+  const best = ran.reduce((a, d) => ((times[d] as number) < (times[a] as number) ? d : a));
+  for (const [device, e] of Object.entries(engines)) if (device !== best) e.dispose();
+  if (best !== 'tfjs') {
+    const engine = engines[best] as EngineTrainer;
+    const where = best === 'webgpu' ? "the engine's WebGPU device" : 'the engine';
+    engine.explain(`${figures}, so ${where} trains (${c.engineWhat})`);
     return engine;
   }
-  engine.dispose();
   const { model, loss, train, validation, validationBatchSize, shuffle } = c;
   const reason = `${figures}, so tfjs' ${c.backend} backend trains`;
   return new TfjsTrainer(model, loss, train, validation, validationBatchSize, shuffle, reason);

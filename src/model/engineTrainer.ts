@@ -6,7 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { DenseEngine, type Part } from '../engine/denseEngine';
+import { DenseEngine } from '../engine/denseEngine';
+import type { DevicePart, EngineDevice } from '../engine/device';
+import { GpuEngine } from '../gpu/gpuEngine';
+import type { GpuDevice } from '../gpu/webgpuTypes';
 import { hasRelaxedSimd } from '../wasm/encoder';
 import { stateVariables } from '../internals/tfjsInternals';
 import { LOSSES } from '../rules/losses';
@@ -35,6 +38,8 @@ export async function defaultThreads(): Promise<number> {
 export class EngineTrainer implements Trainer {
   private current: TrainingPath;
   private outcomes: StepOutcome[] = [];
+  /** Sizes of the steps queued on a GPU whose outcomes `collect` has not read yet. */
+  private queued: number[] = [];
   /** Updates done since training began (the failing step, if any, is not one). */
   private updates = 0;
   /** The optimizer's step count before training. */
@@ -42,7 +47,7 @@ export class EngineTrainer implements Trainer {
 
   private constructor(
     private readonly input: EngineTrainerInput,
-    private readonly engine: DenseEngine,
+    private readonly engine: EngineDevice,
     path: TrainingPath,
   ) {
     this.current = path;
@@ -69,19 +74,28 @@ export class EngineTrainer implements Trainer {
     this.startIterations = this.input.model.optimizer.iterations;
   }
 
-  static async create(input: EngineTrainerInput, reason: string): Promise<EngineTrainer> {
+  /**
+   * Builds the engine on WebAssembly, or with `gpu` on that WebGPU device, and copies the
+   * model's weights, its optimizer's state and the data in.
+   */
+  static async create(
+    input: EngineTrainerInput,
+    reason: string,
+    gpu?: GpuDevice,
+  ): Promise<EngineTrainer> {
     const { stack, train, validation } = input;
-    const fma = hasRelaxedSimd();
-    const rows = [train.x.shape[0], ...(validation ? [validation.x.shape[0]] : [])];
-    const { engine, threadNote } = await DenseEngine.create({
+    const fma = gpu === undefined && hasRelaxedSimd();
+    const config = {
       layers: stack.layers,
       loss: stack.loss,
       optimizer: stack.optimizer,
       maxBatch: Math.max(input.batchSize, input.validationBatchSize),
-      rows,
-      threads: input.threads,
-      fma,
-    });
+      rows: [train.x.shape[0], ...(validation ? [validation.x.shape[0]] : [])],
+    };
+    const { engine, threadNote } =
+      gpu === undefined
+        ? await DenseEngine.create({ ...config, threads: input.threads, fma })
+        : { engine: await GpuEngine.create(config, gpu), threadNote: undefined };
     try {
       const indices = LOSSES[stack.loss].labels === 'index';
       await loadData(engine, 0, train, indices);
@@ -95,6 +109,7 @@ export class EngineTrainer implements Trainer {
     const note = threadNote === undefined ? '' : `; one thread: ${threadNote}`;
     const path: TrainingPath = {
       engine: 'dense',
+      device: engine.kind,
       reason: `${reason}${note}`,
       threads: engine.threads,
       fusedMultiplyAdd: fma,
@@ -103,25 +118,39 @@ export class EngineTrainer implements Trainer {
   }
 
   get pending(): number {
-    return this.outcomes.length;
+    return this.outcomes.length + this.queued.length;
   }
 
   step(order: Int32Array, start: number, size: number): boolean {
     const r = this.engine.step(0, order, start, size);
+    if (r === undefined) {
+      this.queued.push(size);
+      return true;
+    }
     this.outcomes.push({ loss: r.loss, accuracy: r.accuracy, size });
     if (!Number.isFinite(r.loss)) return false;
     this.updates++;
     return true;
   }
 
-  collect(): Promise<StepOutcome[]> {
+  async collect(): Promise<StepOutcome[]> {
+    if (this.queued.length > 0) {
+      const sizes = this.queued;
+      this.queued = [];
+      const results = await this.engine.collect();
+      const failed = results.findIndex((r) => !Number.isFinite(r.loss));
+      // a step whose update left a weight that is not finite did update (recover undoes it)
+      const last = results[failed]?.weightsNotFinite === true ? 1 : 0;
+      this.updates += failed < 0 ? results.length : failed + last;
+      results.forEach((r, s) => this.outcomes.push({ ...r, size: sizes[s] as number }));
+    }
     const out = this.outcomes;
     this.outcomes = [];
-    return Promise.resolve(out);
+    return out;
   }
 
   async sync(optimizer: boolean): Promise<void> {
-    writeWeights(this.engine, this.input.stack);
+    await writeWeights(this.engine, this.input.stack);
     if (optimizer) {
       const iterations = this.startIterations + this.updates;
       await writeOptimizer(this.engine, this.input.model, this.input.stack, iterations);
@@ -140,10 +169,10 @@ export class EngineTrainer implements Trainer {
     this.startIterations = model.optimizer.iterations - this.updates;
   }
 
-  validate(): Promise<{ loss: number; accuracy: number }> {
+  async validate(): Promise<{ loss: number; accuracy: number }> {
     const rows = this.input.validation?.x.shape[0] ?? 0;
-    const { lossSum, correct } = this.engine.evaluate(1);
-    return Promise.resolve({ loss: lossSum / rows, accuracy: correct / rows });
+    const { lossSum, correct } = await this.engine.evaluate(1);
+    return { loss: lossSum / rows, accuracy: correct / rows };
   }
 
   async recover(): Promise<number> {
@@ -161,7 +190,7 @@ export class EngineTrainer implements Trainer {
 
 /** Copies a data set's inputs and labels into the engine. */
 async function loadData(
-  engine: DenseEngine,
+  engine: EngineDevice,
   d: number,
   data: TensorData,
   sparse: boolean,
@@ -177,7 +206,7 @@ async function loadData(
 }
 
 /** The model's weights into the engine's current parameters. */
-async function loadWeights(engine: DenseEngine, stack: DenseStack): Promise<void> {
+async function loadWeights(engine: EngineDevice, stack: DenseStack): Promise<void> {
   for (let l = 0; l < stack.dense.length; l++) {
     const [kernel, bias] = (stack.dense[l] as tfl.layers.Layer).getWeights();
     const views = engine.weights(l);
@@ -188,7 +217,7 @@ async function loadWeights(engine: DenseEngine, stack: DenseStack): Promise<void
 
 /** The optimizer's state (slots and the rule's state, such as Adam's powers) into the engine. */
 async function loadState(
-  engine: DenseEngine,
+  engine: EngineDevice,
   model: tfl.LayersModel,
   stack: DenseStack,
 ): Promise<void> {
@@ -224,9 +253,9 @@ async function loadState(
 
 /** Calls `fn` on every slot view of the engine: each kind, each layer's kernel and bias. */
 function forEachSlot(
-  engine: DenseEngine,
+  engine: EngineDevice,
   stack: DenseStack,
-  fn: (view: Part, s: number) => void,
+  fn: (view: DevicePart, s: number) => void,
 ): void {
   for (let s = 0; s < engine.slots.length; s++) {
     stack.layers.forEach((layer, l) => {
@@ -239,7 +268,7 @@ function forEachSlot(
 
 /** The optimizer's running state (Adam's powers of beta and the like) into the engine. */
 async function loadRuleState(
-  engine: DenseEngine,
+  engine: EngineDevice,
   model: tfl.LayersModel,
   stack: DenseStack,
 ): Promise<void> {
@@ -255,15 +284,15 @@ function variableNames(layer: tfl.layers.Layer): [string, string | undefined] {
 }
 
 /** The engine's weights into the model's Dense layers. */
-function writeWeights(engine: DenseEngine, stack: DenseStack): void {
-  stack.dense.forEach((layer, l) => {
+async function writeWeights(engine: EngineDevice, stack: DenseStack): Promise<void> {
+  for (let l = 0; l < stack.dense.length; l++) {
     const { kernel, bias } = engine.weights(l);
     const spec = stack.layers[l] as { inputs: number; units: number; bias: boolean };
-    const values: tf.Tensor[] = [tf.tensor2d(kernel.read(), [spec.inputs, spec.units])];
-    if (spec.bias) values.push(tf.tensor1d(bias.read()));
-    layer.setWeights(values);
+    const values: tf.Tensor[] = [tf.tensor2d(await kernel.read(), [spec.inputs, spec.units])];
+    if (spec.bias) values.push(tf.tensor1d(await bias.read()));
+    (stack.dense[l] as tfl.layers.Layer).setWeights(values);
     tf.dispose(values);
-  });
+  }
 }
 
 /**
@@ -272,7 +301,7 @@ function writeWeights(engine: DenseEngine, stack: DenseStack): void {
  * variables are disposed.
  */
 async function writeOptimizer(
-  engine: DenseEngine,
+  engine: EngineDevice,
   model: tfl.LayersModel,
   stack: DenseStack,
   iterations: number,
@@ -280,19 +309,21 @@ async function writeOptimizer(
   const optimizer = model.optimizer;
   const old = await optimizer.getWeights();
   const slots: { name: string; tensor: tf.Tensor }[] = [];
-  engine.slots.forEach(({ name: suffix }, s) => {
-    stack.dense.forEach((layer, l) => {
+  for (let s = 0; s < engine.slots.length; s++) {
+    const suffix = (engine.slots[s] as { name: string }).name;
+    for (let l = 0; l < stack.dense.length; l++) {
       const { kernel, bias } = engine.slot(s, l);
       const spec = stack.layers[l] as { inputs: number; units: number; bias: boolean };
-      const [kName, bName] = variableNames(layer);
+      const [kName, bName] = variableNames(stack.dense[l] as tfl.layers.Layer);
+      const values = await kernel.read();
       slots.push({
         name: `${kName}/${suffix}`,
-        tensor: tf.tensor2d(kernel.read(), [spec.inputs, spec.units]),
+        tensor: tf.tensor2d(values, [spec.inputs, spec.units]),
       });
       if (bName !== undefined)
-        slots.push({ name: `${bName}/${suffix}`, tensor: tf.tensor1d(bias.read()) });
-    });
-  });
+        slots.push({ name: `${bName}/${suffix}`, tensor: tf.tensor1d(await bias.read()) });
+    }
+  }
   const iter = tf.scalar(iterations, 'int32');
   await optimizer.setWeights([{ name: 'iter', tensor: iter }, ...slots]);
   tf.dispose([iter, ...slots.map((s) => s.tensor), ...old.map((w) => w.tensor)]);

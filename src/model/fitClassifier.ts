@@ -16,6 +16,8 @@ import {
   type OptionSpec,
 } from '../core/validate';
 import { hasWasmSimd } from '../wasm/encoder';
+import type { GpuDevice } from '../gpu/webgpuTypes';
+import { webgpuDevice } from '../internals/tfjsInternals';
 import { PROGRESS_LOGGER_OPTIONS, ProgressLogger } from '../progress/ProgressLogger';
 import {
   checkData,
@@ -238,7 +240,7 @@ const FIT_OPTIONS = {
     throw typeError(fn, `${path} is ${show(value)}; expected a ProgressLogger`);
   },
   callbacks: (fn: string, path: string, value: unknown) => checkCallbacks(fn, path, value),
-  engine: oneOf(['auto', 'tfjs']),
+  engine: oneOf(['auto', 'tfjs', 'wasm', 'webgpu']),
   threads: integer({ min: 1, max: 64 }),
 } satisfies OptionSpec;
 
@@ -256,7 +258,7 @@ interface Run {
   callbacks: (ClassifierCallbacks | TfjsCallback)[];
   /** Whether `callbacks` came as a list (messages then name `callbacks[i]`). */
   callbacksListed: boolean;
-  engine: 'auto' | 'tfjs';
+  engine: NonNullable<FitClassifierOptions['engine']>;
   threads: number | undefined;
 }
 
@@ -330,38 +332,50 @@ async function chooseTrainer(
 ): Promise<Trainer> {
   const backend = tf.getBackend();
   const stack = denseStack(model, loss.kind);
-  let reason: string;
-  const gpu = backend !== 'wasm' && backend !== 'cpu';
-  if (run.engine === 'tfjs') reason = "engine: 'tfjs' was asked for";
-  else if (!hasWasmSimd()) reason = 'this JavaScript engine has no WebAssembly SIMD';
-  else if (!stack.ok) reason = `the model is not a plain stack of Dense layers: ${stack.reason}`;
-  else {
-    const threads = run.threads ?? (await defaultThreads());
-    const input = {
-      model,
-      stack: stack.stack,
-      train,
-      validation,
-      threads,
-      batchSize: run.batchSize,
-      validationBatchSize: run.validationBatchSize,
-    };
-    const layers = stack.stack.layers.map((l) => l.units).join('-');
-    const what = `a stack of ${stack.stack.layers.length} Dense layers (${layers}) with ${stack.stack.optimizer.kind} and ${stack.stack.loss} loss, on the ${backend} backend`;
-    if (!gpu) return EngineTrainer.create(input, what);
+  const gpu = webgpuDevice(tf.backend()) as GpuDevice | undefined;
+  const unfit =
+    run.engine === 'tfjs'
+      ? "engine: 'tfjs' was asked for"
+      : !hasWasmSimd()
+        ? 'this JavaScript engine has no WebAssembly SIMD'
+        : !stack.ok
+          ? `the model is not a plain stack of Dense layers: ${stack.reason}`
+          : undefined;
+  if (unfit !== undefined || !stack.ok) {
+    if (run.engine === 'wasm' || run.engine === 'webgpu') {
+      throw typeError(FN, `engine is '${run.engine}', but ${unfit ?? ''}; use engine: 'auto'`);
+    }
     const { validationBatchSize, shuffle } = run;
-    const choice = { model, loss, train, validation, validationBatchSize, shuffle, backend };
-    return chooseByTiming({ ...choice, engine: input, engineWhat: what });
+    const why = unfit ?? '';
+    return new TfjsTrainer(model, loss, train, validation, validationBatchSize, shuffle, why);
   }
-  return new TfjsTrainer(
+  if (run.engine === 'webgpu' && gpu === undefined) {
+    throw typeError(
+      FN,
+      `engine is 'webgpu', but tfjs' backend is ${backend}; the engine's WebGPU device runs on tfjs' webgpu backend (selectBackend() picks it where a WebGPU adapter exists)`,
+    );
+  }
+  const threads = run.threads ?? (await defaultThreads());
+  const input = {
     model,
-    loss,
+    stack: stack.stack,
     train,
     validation,
-    run.validationBatchSize,
-    run.shuffle,
-    reason,
-  );
+    threads,
+    batchSize: run.batchSize,
+    validationBatchSize: run.validationBatchSize,
+  };
+  const layers = stack.stack.layers.map((l) => l.units).join('-');
+  const what = `a stack of ${stack.stack.layers.length} Dense layers (${layers}) with ${stack.stack.optimizer.kind} and ${stack.stack.loss} loss, on the ${backend} backend`;
+  if (run.engine === 'wasm')
+    return EngineTrainer.create(input, `engine: 'wasm' was asked for; ${what}`);
+  if (run.engine === 'webgpu') {
+    return EngineTrainer.create(input, `engine: 'webgpu' was asked for; ${what}`, gpu);
+  }
+  if (backend === 'wasm' || backend === 'cpu') return EngineTrainer.create(input, what);
+  const { validationBatchSize, shuffle } = run;
+  const choice = { model, loss, train, validation, validationBatchSize, shuffle, backend, gpu };
+  return chooseByTiming({ ...choice, engine: input, engineWhat: what });
 }
 
 /** Everything the epochs share. */
@@ -449,6 +463,8 @@ async function callHooks<H extends 'onEpochBegin' | 'onEpochEnd' | 'onBatchEnd'>
 
 function describePath(path: TrainingPath): string {
   if (path.engine === 'tfjs') return `Training through tfjs: ${path.reason}`;
+  if (path.device === 'webgpu')
+    return `Training on the dense engine's WebGPU device: ${path.reason}`;
   const simd = path.fusedMultiplyAdd ? 'relaxed SIMD' : 'SIMD';
   return `Training on denselab's dense engine (${simd}, ${path.threads} thread${path.threads === 1 ? '' : 's'}): ${path.reason}`;
 }

@@ -138,13 +138,16 @@ export interface FitClassifierOptions {
    */
   callbacks?: FitCallback | readonly FitCallback[];
   /**
-   * `'auto'` (default): a stack of Dense layers on the wasm or cpu backend trains on
-   * denselab's dense engine (see {@link TrainingPath}); on a GPU backend (webgpu, webgl) a few
-   * steps are timed on the engine and through tfjs before training, without changing the
-   * model, and the faster trains (`path.reason` gives both figures); anything else through
-   * tfjs. `'tfjs'`: always through tfjs' layers and kernels.
+   * What trains. `'auto'` (default): a stack of Dense layers on the wasm or cpu backend trains
+   * on denselab's dense engine (see {@link TrainingPath}); on a GPU backend a few steps are
+   * timed before training, without changing the model, on the engine, on the engine's WebGPU
+   * device (on the webgpu backend) and through tfjs, and the fastest trains (`path.reason`
+   * gives every figure); anything else trains through tfjs. `'tfjs'`: always through tfjs'
+   * layers and kernels. `'wasm'`: the dense engine on WebAssembly, untimed. `'webgpu'`: the
+   * dense engine's WebGPU device, untimed (needs tfjs' webgpu backend). A model the engine
+   * cannot train is an error with `'wasm'` and `'webgpu'`.
    */
-  engine?: 'auto' | 'tfjs';
+  engine?: 'auto' | 'tfjs' | 'wasm' | 'webgpu';
   /**
    * Threads the dense engine may use, the calling one included. Default: the processor's
    * cores (at most 4) in Node and in cross-origin isolated pages, else 1. The same seed gives
@@ -178,6 +181,11 @@ export interface ClassifierTraining {
 export interface TrainingPath {
   /** `'dense'` for denselab's dense engine, `'tfjs'` for tfjs' layers and kernels. */
   readonly engine: 'dense' | 'tfjs';
+  /**
+   * Where the steps ran: `'wasm'` (the dense engine's WebAssembly, on the CPU's cores),
+   * `'webgpu'` (the dense engine's WebGPU device), or on tfjs' path the name of tfjs' backend.
+   */
+  readonly device: string;
   /** Why, in words: what made the model eligible, or what kept it on tfjs. */
   readonly reason: string;
   /** Threads the engine ran on (1 on tfjs' path: tfjs does not run its kernels on several). */

@@ -42,7 +42,13 @@ export class TfjsTrainer implements Trainer {
     private readonly shuffled: boolean,
     reason: string,
   ) {
-    this.path = { engine: 'tfjs', reason, threads: 1, fusedMultiplyAdd: false };
+    this.path = {
+      engine: 'tfjs',
+      device: tf.getBackend(),
+      reason,
+      threads: 1,
+      fusedMultiplyAdd: false,
+    };
     this.variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.unchecked = this.snapshot();
   }

@@ -113,3 +113,40 @@ export function applyDerivative(
       }
   }
 }
+
+/**
+ * The same activations for the engine's WebGPU device, as WGSL expressions: `forward` of the
+ * pre-activation `x`, `derivative` in terms of the output `y` (as `applyDerivative`). Softmax
+ * works on whole rows and has none: the device runs it as a row pass.
+ */
+export const ACTIVATION_WGSL: Readonly<
+  Record<
+    Exclude<EngineActivation, 'softmax'>,
+    { forward(x: string): string; derivative(y: string): string }
+  >
+> = {
+  relu: { forward: (x) => `max(${x}, 0.0)`, derivative: (y) => `select(0.0, 1.0, ${y} > 0.0)` },
+  linear: { forward: (x) => x, derivative: () => '1.0' },
+  sigmoid: {
+    forward: (x) => `(1.0 / (1.0 + exp(-(${x}))))`,
+    derivative: (y) => `(${y} * (1.0 - ${y}))`,
+  },
+  // tanh through exp(-2|x|), which cannot overflow (WGSL's tanh may for large |x|)
+  tanh: {
+    forward: (x) => `(sign(${x}) * (1.0 - exp(-2.0 * abs(${x}))) / (1.0 + exp(-2.0 * abs(${x}))))`,
+    derivative: (y) => `(1.0 - ${y} * ${y})`,
+  },
+  elu: {
+    forward: (x) => `select(exp(${x}) - 1.0, ${x}, ${x} > 0.0)`,
+    derivative: (y) => `select(${y} + 1.0, 1.0, ${y} > 0.0)`,
+  },
+  selu: {
+    forward: (x) =>
+      `select(${SELU_SCALE * SELU_ALPHA} * (exp(${x}) - 1.0), ${SELU_SCALE} * ${x}, ${x} > 0.0)`,
+    derivative: (y) => `select(${y} + ${SELU_SCALE * SELU_ALPHA}, ${SELU_SCALE}, ${y} > 0.0)`,
+  },
+  softplus: {
+    forward: (x) => `(max(${x}, 0.0) + log(1.0 + exp(-abs(${x}))))`,
+    derivative: (y) => `(1.0 - exp(-(${y})))`,
+  },
+};

@@ -43,6 +43,16 @@ export interface LossRule {
   rejects(activation: EngineActivation): string | undefined;
   /** The batch's mean loss and accuracy; with `training`, the gradient of the mean loss. */
   compute(input: LossInput): StepResult;
+  /**
+   * The same loss for the engine's WebGPU device: a WGSL function `lossRow(b: u32) ->
+   * vec2<f32>` giving row b's loss and whether it is right (1 or 0), and when `training` is
+   * true writing the row's gradient. It is written against what the device's loss pass
+   * declares (src/gpu/shaders.ts): `UNITS`, `count`, `training`, `outAt(b, c)`,
+   * `setOut(b, c, v)`, `labelIndex(b)`, `targetAt(b, c)`, `setGrad(b, c, v)`, `gradAt(b, c)`,
+   * `outputDerivativeRow(b)` (the output activation's derivative applied to the row's
+   * gradient), `finite(v)` and `nan()`.
+   */
+  readonly wgsl: string;
 }
 
 const EPSILON = 1e-7;
@@ -127,6 +137,60 @@ const meanSquaredError: LossRule['compute'] = (input) => {
   return { loss: lossSum / count, accuracy: correct / count };
 };
 
+/** Softmax cross-entropy of row b in WGSL (see `LossRule.wgsl`), as `crossEntropy` computes it. */
+function crossEntropyWgsl(sparse: boolean): string {
+  const label = sparse ? 'labelIndex(b)' : 'oneHotIndex(b)';
+  const oneHot = sparse
+    ? ''
+    : `fn oneHotIndex(b: u32) -> u32 {
+  for (var c = 0u; c < UNITS; c++) { if (targetAt(b, c) == 1.0) { return c; } }
+  return 0u;
+}
+`;
+  return `${oneHot}fn lossRow(b: u32) -> vec2<f32> {
+  var top = outAt(b, 0u);
+  for (var c = 1u; c < UNITS; c++) { top = max(top, outAt(b, c)); }
+  var sum = 0.0;
+  for (var c = 0u; c < UNITS; c++) { let e = exp(outAt(b, c) - top); setOut(b, c, e); sum += e; }
+  var best = 0u;
+  for (var c = 0u; c < UNITS; c++) {
+    setOut(b, c, outAt(b, c) / sum);
+    if (outAt(b, c) > outAt(b, best)) { best = c; }
+  }
+  let label = ${label};
+  let p = outAt(b, label);
+  let loss = select(nan(), -log(clamp(p, ${EPSILON}, ${1 - EPSILON})), finite(p));
+  if (training) {
+    let scale = 1.0 / f32(count);
+    for (var c = 0u; c < UNITS; c++) {
+      setGrad(b, c, (outAt(b, c) - select(0.0, 1.0, c == label)) * scale);
+    }
+  }
+  return vec2<f32>(loss, select(0.0, 1.0, best == label));
+}
+`;
+}
+
+/** Mean squared error of row b in WGSL, as `meanSquaredError` computes it. */
+const MEAN_SQUARED_ERROR_WGSL = `fn lossRow(b: u32) -> vec2<f32> {
+  var se = 0.0;
+  let scale = 2.0 / f32(count * UNITS);
+  var best = 0u;
+  var bestLabel = 0u;
+  for (var c = 0u; c < UNITS; c++) {
+    let d = outAt(b, c) - targetAt(b, c);
+    se += d * d;
+    if (training) { setGrad(b, c, d * scale); }
+    if (outAt(b, c) > outAt(b, best)) { best = c; }
+    if (targetAt(b, c) > targetAt(b, bestLabel)) { bestLabel = c; }
+  }
+  if (training) { outputDerivativeRow(b); }
+  var right = best == bestLabel;
+  if (UNITS == 1u) { right = (outAt(b, 0u) > 0.5) == (targetAt(b, 0u) > 0.5); }
+  return vec2<f32>(se / f32(UNITS), select(0.0, 1.0, right));
+}
+`;
+
 /** Every loss the engine computes. */
 export const LOSSES: Readonly<Record<EngineLoss, LossRule>> = {
   categorical: {
@@ -134,18 +198,21 @@ export const LOSSES: Readonly<Record<EngineLoss, LossRule>> = {
     activatesOutput: false,
     rejects: softmaxOnly,
     compute: crossEntropy(false),
+    wgsl: crossEntropyWgsl(false),
   },
   sparse: {
     labels: 'index',
     activatesOutput: false,
     rejects: softmaxOnly,
     compute: crossEntropy(true),
+    wgsl: crossEntropyWgsl(true),
   },
   mse: {
     labels: 'vector',
     activatesOutput: true,
     rejects: () => undefined,
     compute: meanSquaredError,
+    wgsl: MEAN_SQUARED_ERROR_WGSL,
   },
 };
 

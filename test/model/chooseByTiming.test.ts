@@ -145,3 +145,41 @@ describe('fitClassifier on a GPU backend: the faster device, chosen by timing', 
     expect(r.leaked).toBe(0);
   });
 });
+
+describe('fitClassifier with a forced engine', () => {
+  it("engine: 'webgpu' without tfjs' webgpu backend is an error naming the backend, and changes nothing", async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const x = tf.ones([8, 4]);
+    const y = toCategorical([0, 1, 0, 1, 0, 1, 0, 1], 2);
+    const model = buildDenseClassifier({ inputSize: 4, hiddenUnits: [4], numClasses: 2, seed: 1 });
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    await expect(fitClassifier(model, { x, y }, { engine: 'webgpu', verbose: 0 })).rejects.toThrow(
+      /^fitClassifier: engine is 'webgpu', but tfjs' backend is cpu; the engine's WebGPU device runs on tfjs' webgpu backend/,
+    );
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(weights);
+    expect(model.optimizer.iterations).toBe(0);
+    tf.dispose([x, y]);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("engine: 'wasm' on a model the engine cannot train is an error saying why", async () => {
+    await tf.setBackend('cpu');
+    const before = tf.memory().numTensors;
+    const x = tf.ones([8, 4]);
+    const y = toCategorical([0, 1, 0, 1, 0, 1, 0, 1], 2);
+    const model = buildDenseClassifier({ inputSize: 4, hiddenUnits: [4], numClasses: 2, seed: 1 });
+    model.layers[0]!.trainable = false;
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    await expect(fitClassifier(model, { x, y }, { engine: 'wasm', verbose: 0 })).rejects.toThrow(
+      /^fitClassifier: engine is 'wasm', but the model is not a plain stack of Dense layers: .*frozen/,
+    );
+    await expect(
+      fitClassifier(model, { x, y }, { engine: 'gpu' as 'wasm', verbose: 0 }),
+    ).rejects.toThrow(/engine is "gpu"; expected one of 'auto', 'tfjs', 'wasm' or 'webgpu'/);
+    tf.dispose([x, y]);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -282,8 +282,10 @@ describe('the dense engine trains as tfjs does', () => {
       const engine = await run('auto');
       const tfjs = await run('tfjs');
       expect(engine.result.path.engine).toBe('dense');
+      expect(engine.result.path.device).toBe('wasm');
       expect(tfjs.result.path).toEqual({
         engine: 'tfjs',
+        device: tf.getBackend(),
         reason: "engine: 'tfjs' was asked for",
         threads: 1,
         fusedMultiplyAdd: false,
