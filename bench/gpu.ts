@@ -1,11 +1,12 @@
 /**
  * Training on a GPU, measured in one interleaved run: the notes' network (784-512-512-10,
  * RMSprop, Keras' settings) at batch 32, 128 and 512 through
- *   - denselab's fitClassifier on tfjs' WebGPU backend (what selectBackend() gives today when
- *     a hardware adapter is found),
+ *   - denselab's fitClassifier on tfjs' WebGPU backend (engine: 'tfjs'),
+ *   - denselab's fitClassifier on the dense engine's WebGPU device (engine: 'webgpu'),
  *   - denselab's fitClassifier on its wasm engine with 1, 2 and 4 threads (the same host's CPU),
  *   - PyTorch on one CPU thread and on CUDA (bench/peers/torch_mnist.py), when torch is there;
- * then tfjs' WebGPU dispatches, submits and read-backs per step on this adapter, and the floors
+ * then tfjs' and the engine's WebGPU device's dispatches, submits and read-backs per step on
+ * this adapter, and the floors
  * of a WebGPU device (bench/gpuFloors.ts): what a dispatch costs, and a plain tiled WGSL GEMM.
  *
  * Without a hardware adapter it says why and stops (a software one only with
@@ -121,17 +122,19 @@ async function main(): Promise<void> {
         const name = `wasm engine, ${threads} thread${threads > 1 ? 's' : ''} | ${batch}`;
         record(name, await train2(x, y, batch, n, 'wasm', threads, losses, name));
       }
-      const name = `tfjs webgpu backend | ${batch}`;
-      const before = { ...tally };
-      record(name, await train2(x, y, batch, n, 'webgpu', undefined, losses, name));
-      if (r === 0 && batch === 32) {
-        const steps = 2 * n;
-        console.log(
-          `  tfjs webgpu, batch 32, per step over 2 epochs: ` +
-            `${((tally.dispatches - before.dispatches) / steps).toFixed(1)} dispatches, ` +
-            `${((tally.submits - before.submits) / steps).toFixed(1)} submits, ` +
-            `${((tally.readBacks - before.readBacks) / steps).toFixed(2)} read-backs`,
-        );
+      for (const engine of ['tfjs', 'webgpu'] as const) {
+        const name = `${engine === 'tfjs' ? 'tfjs webgpu backend' : "engine's WebGPU device"} | ${batch}`;
+        const before = { ...tally };
+        record(name, await train2(x, y, batch, n, 'webgpu', undefined, losses, name, engine));
+        if (r === 0 && batch === 32) {
+          const steps = 2 * n;
+          console.log(
+            `  ${name}, per step over 2 epochs: ` +
+              `${((tally.dispatches - before.dispatches) / steps).toFixed(1)} dispatches, ` +
+              `${((tally.submits - before.submits) / steps).toFixed(2)} submits, ` +
+              `${((tally.readBacks - before.readBacks) / steps).toFixed(2)} read-backs`,
+          );
+        }
       }
       for (const device of ['cpu', 'cuda'] as const) {
         record(
@@ -165,6 +168,7 @@ async function train2(
   threads: number | undefined,
   losses: Map<string, number>,
   name: string,
+  engine: 'tfjs' | 'webgpu' = 'tfjs',
 ): Promise<number> {
   await tf.setBackend(backend);
   const xs = tf.tensor2d(x.subarray(0, n * batch * 784), [n * batch, 784]);
@@ -186,8 +190,8 @@ async function train2(
       batchSize: batch,
       callbacks,
       ...(threads && { threads }),
-      // tfjs' WebGPU row times tfjs itself (fitClassifier would otherwise pick the faster).
-      ...(backend === 'webgpu' ? { engine: 'tfjs' as const } : {}),
+      // each WebGPU row times what it names (fitClassifier would otherwise pick the fastest)
+      ...(backend === 'webgpu' ? { engine } : {}),
     },
   );
   losses.set(name, result.history.loss[0]!);
