@@ -101,7 +101,7 @@ function productDeclarations(): string {
 @group(0) @binding(4) var<storage, read> E: array<f32>;
 @group(0) @binding(5) var<storage, read> P: array<u32>;
 var<workgroup> tileA: array<f32, 1024>;
-var<workgroup> tileB: array<f32, 1024>;
+var<workgroup> tileB: array<vec4<f32>, 256>;
 ${activationSwitch('activate', (kind) => activationWgsl(kind, 'x'))}
 ${activationSwitch('derivative', (kind) => derivativeWgsl(kind, 'x'))}
 fn dimension(word: u32) -> u32 { return select(P[word], S[${STEP.count}u], P[word] == 0u); }
@@ -130,6 +130,7 @@ fn store(i: u32, j: u32, v: f32, M: u32) {
  * of A and B 16 deep staged in workgroup memory.
  */
 export function productShader(): string {
+  const rows = [0, 1, 2, 3];
   return `${productDeclarations()}
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -139,7 +140,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let row0 = wg.y * 64u;
   let col0 = wg.x * 64u;
   let t = lid.y * 16u + lid.x;
-  var acc: array<f32, 16>;
+  ${rows.map((r) => `var acc${r} = vec4<f32>(0.0);`).join(' ')}
   for (var k0 = 0u; k0 < K; k0 += 16u) {
     for (var e = t; e < 1024u; e += 256u) {
       let ai = row0 + e / 16u;
@@ -151,26 +152,22 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       let bj = col0 + e % 64u;
       var bv = 0.0;
       if (bp < K && bj < N) { bv = bAt(bp, bj); }
-      tileB[e] = bv;
+      tileB[e / 4u][e % 4u] = bv;
     }
     workgroupBarrier();
     for (var q = 0u; q < 16u; q++) {
-      var a: array<f32, 4>;
-      for (var r = 0u; r < 4u; r++) { a[r] = tileA[(lid.y * 4u + r) * 16u + q]; }
-      for (var c = 0u; c < 4u; c++) {
-        let b = tileB[q * 64u + lid.x * 4u + c];
-        for (var r = 0u; r < 4u; r++) { acc[r * 4u + c] += a[r] * b; }
-      }
+      let b = tileB[q * 16u + lid.x];
+      ${rows.map((r) => `acc${r} = fma(vec4<f32>(tileA[(lid.y * 4u + ${r}u) * 16u + q]), b, acc${r});`).join('\n      ')}
     }
     workgroupBarrier();
   }
-  for (var r = 0u; r < 4u; r++) {
-    for (var c = 0u; c < 4u; c++) {
-      let i = row0 + lid.y * 4u + r;
-      let j = col0 + lid.x * 4u + c;
-      if (i < M && j < N) { store(i, j, acc[r * 4u + c], M); }
-    }
-  }
+  let j = col0 + lid.x * 4u;
+  ${rows
+    .map(
+      (r) => `let i${r} = row0 + lid.y * 4u + ${r}u;
+  if (i${r} < M) { for (var c = 0u; c < 4u; c++) { if (j + c < N) { store(i${r}, j + c, acc${r}[c], M); } } }`,
+    )
+    .join('\n  ')}
 }
 `;
 }

@@ -140,7 +140,10 @@ function pick(
     webgpu: "the engine's WebGPU device",
     tfjs: `tfjs' ${c.backend} backend`,
   };
-  const ran = (['engine', 'webgpu', 'tfjs'] as const).filter((d) => times[d] !== undefined);
+  // a device timed before but not built now (it failed this time) is left out
+  const ran = (['engine', 'webgpu', 'tfjs'] as const).filter(
+    (d) => times[d] !== undefined && (d === 'tfjs' || engines[d] !== undefined),
+  );
   const list = ran.map(
     (d, i) => `${names[d]} ${(times[d] as number).toFixed(2)} ms${i === 0 ? ' a step' : ''}`,
   );

@@ -103,16 +103,31 @@ describe.runIf(
     expect(threaded.losses).toEqual(single.losses);
   });
 
-  it('with --enable-unsafe-webgpu and software allowed: picks webgpu and trains', async () => {
-    const r = await run(
-      [
-        '--enable-unsafe-webgpu',
-        '--enable-features=Vulkan',
-        '--use-angle=swiftshader',
-        '--use-webgpu-adapter=swiftshader',
-      ],
-      'software=1',
+  const WEBGPU_FLAGS = [
+    '--enable-unsafe-webgpu',
+    '--enable-features=Vulkan',
+    '--use-angle=swiftshader',
+    '--use-webgpu-adapter=swiftshader',
+  ];
+
+  it("with --enable-unsafe-webgpu, the engine's WebGPU device trains as the wasm engine does", async () => {
+    const [gpu, wasm] = [
+      await run(WEBGPU_FLAGS, 'software=1&optimizer=rmsprop&engine=webgpu'),
+      await run(WEBGPU_FLAGS, 'software=1&optimizer=rmsprop&engine=wasm'),
+    ];
+    expect(gpu.error).toBeUndefined();
+    expect(wasm.error).toBeUndefined();
+    expect(gpu.selection!.backend).toBe('webgpu');
+    expect(gpu.path).toMatchObject({ engine: 'dense', device: 'webgpu' });
+    expect(wasm.path).toMatchObject({ engine: 'dense', device: 'wasm' });
+    expect(gpu.losses).toHaveLength(3);
+    gpu.losses!.forEach((l, i) =>
+      expect(Math.abs(l - wasm.losses![i]!) / wasm.losses![i]!).toBeLessThan(1e-4),
     );
+  });
+
+  it('with --enable-unsafe-webgpu and software allowed: picks webgpu and trains', async () => {
+    const r = await run(WEBGPU_FLAGS, 'software=1');
     expect(r.error).toBeUndefined();
     expect(r.selection!.backend).toBe('webgpu');
     expect(r.selection!.adapter).toMatchObject({ software: true });

@@ -31,6 +31,10 @@ for (const runtime of ['node22', 'node24', 'node26', 'bun', 'deno']) {
   );
   ok(r.tensors === 0, at(`${r.tensors} tensors left`));
   ok(r.webgpuOnSoftware === 'works', at(`WebGPU on SwiftShader: ${r.webgpuOnSoftware}`));
+  ok(
+    r.gpuDevice === 'matches the wasm engine',
+    at(`the engine's WebGPU device on SwiftShader: ${r.gpuDevice}`),
+  );
   for (const how of ['throw', 'reject']) {
     const read = (use, ext) => readFileSync(join(work, `${runtime}-${use}-${how}.${ext}`), 'utf8');
     const plain = Number(read('plain', 'code'));
@@ -69,7 +73,7 @@ for (const runtime of ['node22', 'node24', 'node26', 'bun', 'deno']) {
   }
   rows.push(
     `${runtime.padEnd(7)} ${r.seconds.toFixed(1).padStart(5)} s  val_accuracy ${r.valAccuracy.toFixed(4)}  ` +
-      `engine ${r.path.engine} (${r.path.threads} thread${r.path.threads === 1 ? '' : 's'}${r.path.fusedMultiplyAdd ? ', FMA' : ''})  webgpu: ${r.webgpu}`,
+      `engine ${r.path.engine} (${r.path.threads} thread${r.path.threads === 1 ? '' : 's'}${r.path.fusedMultiplyAdd ? ', FMA' : ''})  webgpu: ${r.webgpu}; the engine's WebGPU device ${r.gpuDevice}`,
   );
 }
 console.log(rows.join('\n'));

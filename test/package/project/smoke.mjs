@@ -57,6 +57,36 @@ const seconds = (performance.now() - started) / 1000;
 // WebGPU through the `webgpu` package (Dawn), on SwiftShader's Vulkan driver when runtimes.sh
 // points VK_ICD_FILENAMES at it: the N-API addon must load and compute in this runtime too.
 let webgpuOnSoftware = 'not tried (no VK_ICD_FILENAMES)';
+let gpuDevice = 'not tried';
+
+/** A small model trained on the engine's WebGPU device and on its wasm engine: the losses. */
+async function trainOnGpuDevice() {
+  const losses = {};
+  for (const engine of ['webgpu', 'wasm']) {
+    const x = tf.tensor2d(
+      Array.from({ length: 64 * 8 }, (_, i) => ((i * 7) % 11) / 10),
+      [64, 8],
+    );
+    const y = toCategorical(
+      Array.from({ length: 64 }, (_, i) => i % 3),
+      3,
+    );
+    const model = buildDenseClassifier({ inputSize: 8, hiddenUnits: [16], numClasses: 3, seed: 1 });
+    const fit = await fitClassifier(
+      model,
+      { x, y },
+      { epochs: 2, batchSize: 16, seed: 1, verbose: 0, engine },
+    );
+    if (fit.path.device !== engine) return `trained on ${fit.path.device}, asked for ${engine}`;
+    losses[engine] = fit.history.loss;
+    model.dispose();
+    tf.dispose([x, y]);
+  }
+  const gap = Math.max(
+    ...losses.webgpu.map((l, i) => Math.abs(l - losses.wasm[i]) / losses.wasm[i]),
+  );
+  return gap <= 1e-4 ? 'matches the wasm engine' : `losses ${losses.webgpu} against ${losses.wasm}`;
+}
 if (process.env.VK_ICD_FILENAMES !== undefined) {
   try {
     await selectBackend({ prefer: ['webgpu'], allowSoftwareAdapter: true });
@@ -64,6 +94,7 @@ if (process.env.VK_ICD_FILENAMES !== undefined) {
     const values = Array.from(await sum.data());
     sum.dispose();
     webgpuOnSoftware = values.join(',') === '4,6' ? 'works' : `computed ${values}`;
+    gpuDevice = await trainOnGpuDevice();
   } catch (err) {
     webgpuOnSoftware = `failed: ${err.message}`;
   } finally {
@@ -84,5 +115,6 @@ console.log(
     tensors,
     seconds,
     webgpuOnSoftware,
+    gpuDevice,
   }),
 );
