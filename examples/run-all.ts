@@ -4,7 +4,7 @@
  *   npm run examples                 # the full experiments (about 30 s on 2 cores, Node 24)
  *   npm run examples -- --quick      # what CI runs
  */
-const EXAMPLES = [
+export const EXAMPLES = [
   'data-preparation',
   'linear-sgd',
   'linear-default-optimizer',
