@@ -543,7 +543,7 @@ describe('fitClassifier checks', () => {
       ],
       [
         () => fitClassifier(model, { x: x4, y: y3 }, { engine: 'gpu' as never }),
-        /^fitClassifier: engine is "gpu"; expected 'auto' or 'tfjs'/,
+        /^fitClassifier: engine is "gpu"; expected one of 'auto', 'tfjs', 'wasm' or 'webgpu'/,
         RangeError,
       ],
       [
