@@ -22,6 +22,7 @@ import {
   slotLists,
   stateVariables,
   valuesOf,
+  webgpuDevice,
   wasmMemoryOf,
   wasmParts,
   xnnpackThreads,
@@ -148,6 +149,18 @@ describe("tfjs' private fields denselab reads", () => {
     expect(typeof backend.firstUse).toBe('boolean');
     quietCpuBackend(backend);
     expect(backend.firstUse).toBe(false);
+  });
+
+  it("WebGPUBackend.device: the GPUDevice the engine's WebGPU device borrows", async () => {
+    // No GPU here: the constructor must still keep its device under that name (test/gpu reads
+    // it for real on SwiftShader), and the reader takes only an object with a queue.
+    const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+    expect(String(WebGPUBackend)).toMatch(/this\.device = device;/);
+    const device = { queue: {}, limits: {} };
+    expect(webgpuDevice({ device })).toBe(device);
+    expect(webgpuDevice({ device: {} })).toBeUndefined();
+    expect(webgpuDevice(tf.backend())).toBeUndefined();
+    expect(webgpuDevice(undefined)).toBeUndefined();
   });
 
   it("the cpu backend's data store and makeTensorInfo", () => {
