@@ -20,7 +20,7 @@ import { elementwiseFunction } from '../wasm/elementwise';
 import { encodeModule } from '../wasm/encoder';
 import { applyActivation, applyDerivative } from '../rules/activations';
 import { labelWidth, LOSSES, type LossRule, type StepResult } from '../rules/losses';
-import { updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
+import { sameProgram, updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
 import type { EngineConfig, EngineDevice, EngineLayer } from './device';
 import { COMMAND_WORDS, ThreadPool } from './threads';
 
@@ -301,11 +301,7 @@ export class DenseEngine implements EngineDevice {
    * its update program must stay the same.
    */
   setOptimizer(optimizer: OptimizerSpec): void {
-    const rule = updateRule(optimizer);
-    if (rule.name !== this.rule.name) {
-      throw new Error(`dense engine: the optimizer changed from ${this.rule.name} to ${rule.name}`);
-    }
-    this.rule = rule;
+    this.rule = sameProgram(this.rule, optimizer);
   }
 
   /** Makes the previous parameters, slots and state current again (undoes the last update). */

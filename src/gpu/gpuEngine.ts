@@ -11,7 +11,7 @@
 import type { DeviceLayer, DevicePart, DeviceResult, EngineDevice } from '../engine/device';
 import type { EngineConfig, EngineLayer } from '../engine/device';
 import { labelWidth, LOSSES, type LossRule } from '../rules/losses';
-import { updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
+import { sameProgram, updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
 import { GpuKernels } from './gpuKernels';
 import { RESULTS, STEP, STEP_SLOTS, stepSlotBytes } from './shaders';
 import {
@@ -189,11 +189,7 @@ export class GpuEngine implements EngineDevice {
   }
 
   setOptimizer(optimizer: OptimizerSpec): void {
-    const rule = updateRule(optimizer);
-    if (rule.name !== this.rule.name) {
-      throw new Error(`dense engine: the optimizer changed from ${this.rule.name} to ${rule.name}`);
-    }
-    this.rule = rule;
+    this.rule = sameProgram(this.rule, optimizer);
   }
 
   restorePrevious(): void {

@@ -326,5 +326,18 @@ export function updateRule(o: OptimizerSpec): UpdateRule {
   return (RULES[o.kind] as (o: OptimizerSpec) => UpdateRule)(o);
 }
 
+/**
+ * The rule of `o` in place of `current`, when only hyperparameters changed (a callback may
+ * change the learning rate); a different update program is an error, as a compiled engine
+ * cannot switch programs.
+ */
+export function sameProgram(current: UpdateRule, o: OptimizerSpec): UpdateRule {
+  const rule = updateRule(o);
+  if (rule.name !== current.name) {
+    throw new Error(`dense engine: the optimizer changed from ${current.name} to ${rule.name}`);
+  }
+  return rule;
+}
+
 /** Every optimizer kind the rules cover. */
 export const OPTIMIZER_KINDS = Object.keys(RULES) as OptimizerKind[];

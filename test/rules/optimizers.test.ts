@@ -4,23 +4,13 @@
 // the ordering that makes in-place updates safe.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OPTIMIZER_KINDS, updateRule, type OptimizerSpec } from '../../src/rules/optimizers';
+import { OPTIMIZER_KINDS, updateRule } from '../../src/rules/optimizers';
 import { runProgram, shapeOf } from '../../src/rules/program';
 import { elementwiseFunction } from '../../src/wasm/elementwise';
 import { instantiateOn } from '../../src/wasm/encoder';
+import { OPTIMIZER_SPECS } from '../fixtures/optimizerSpecs';
 
-/** One spec of each program (Nesterov's momentum and centered RMSprop are programs of their own). */
-const SPECS: OptimizerSpec[] = [
-  { kind: 'sgd', learningRate: 0.01 },
-  { kind: 'momentum', learningRate: 0.01, momentum: 0.9, nesterov: false },
-  { kind: 'momentum', learningRate: 0.01, momentum: 0.9, nesterov: true },
-  { kind: 'rmsprop', learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
-  { kind: 'rmsprop', learningRate: 0.001, rho: 0.9, momentum: 0.5, epsilon: 1e-7, centered: true },
-  { kind: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
-  { kind: 'adamax', learningRate: 0.002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decay: 0 },
-  { kind: 'adagrad', learningRate: 0.01, initialAccumulatorValue: 0.1, epsilon: 1e-7 },
-  { kind: 'adadelta', learningRate: 1, rho: 0.95, epsilon: 1e-7 },
-];
+const SPECS = OPTIMIZER_SPECS;
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.slice().buffer));
 
