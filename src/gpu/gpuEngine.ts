@@ -75,6 +75,8 @@ export class GpuEngine implements EngineDevice {
   /** The parameter block as last read, while nothing has changed it. */
   private snapshot: { which: 'current' | 'previous'; values: Promise<Float32Array> } | undefined;
   private disposed = false;
+  /** Whether the first recorded work has been checked for validation errors (see `record`). */
+  private firstWork: 'not yet' | 'in scope' | 'checked' = 'not yet';
   /** The command buffer being recorded, and the steps in it. */
   private open: { encoder: GpuCommandEncoder; steps: number } | undefined;
   private readonly stepBytes: number;
@@ -128,6 +130,9 @@ export class GpuEngine implements EngineDevice {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    // never leave the error scope open on a device that tfjs goes on using
+    if (this.firstWork === 'in scope') void this.device.popErrorScope().catch(() => undefined);
+    this.firstWork = 'checked';
     this.kernels.dispose();
     destroy(this.buffers);
   }
@@ -231,6 +236,13 @@ export class GpuEngine implements EngineDevice {
     w[STEP.training] = training ? 1 : 0;
     if (training) this.stepFloats.set(this.rule.scalars(this.state), STEP.scalars);
     for (let b = 0; b < count; b++) w[STEP.indices + b] = row(b);
+    if (this.firstWork === 'not yet') {
+      // Errors in recorded work surface only asynchronously: the first batches run inside an
+      // error scope that `readResults` checks, so a device that rejects them fails loudly
+      // instead of reporting the zeros of a results buffer nothing wrote.
+      this.device.pushErrorScope('validation');
+      this.firstWork = 'in scope';
+    }
     this.open ??= { encoder: this.device.createCommandEncoder(), steps: 0 };
     const slot = this.open.steps++;
     const words = w.subarray(0, STEP.indices + count);
@@ -288,7 +300,14 @@ export class GpuEngine implements EngineDevice {
     return out;
   }
 
-  private readResults(slots: number): Promise<Float32Array> {
+  private async readResults(slots: number): Promise<Float32Array> {
+    if (this.firstWork === 'in scope') {
+      this.submit();
+      this.firstWork = 'checked';
+      const error = await this.device.popErrorScope();
+      if (error !== null)
+        throw new Error(`the WebGPU device rejected the engine's work: ${error.message}`);
+    }
     return this.read(
       this.buffers.results,
       this.buffers.readResults,

@@ -38,6 +38,7 @@ interface Report {
   counts: { steps: number; finite: number; dispatches: number; submits: number; readBacks: number };
   rerun: boolean;
   rollback: Record<'infinite target' | 'infinite input', Rollback>;
+  rejected: string;
 }
 
 /** A fixture in its own process, on SwiftShader (Dawn's adapter search is per process). */
@@ -96,6 +97,10 @@ describe.runIf(withSwiftShader)("the dense engine's WebGPU device, beside its wa
     expect(submits).toBeLessThanOrEqual(1);
     // one read-back: the collect after the 10 steps
     expect(readBacks * steps).toBe(1);
+  });
+
+  it('fails loudly when the device rejects its work, instead of reporting the zeros nothing wrote', () => {
+    expect(report.rejected).toMatch(/^the WebGPU device rejected the engine's work: .*destroyed/i);
   });
 
   it('gives the same bits when a seeded run is repeated on the same device', () => {
