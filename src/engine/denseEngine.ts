@@ -19,7 +19,13 @@ import {
 import { elementwiseFunction } from '../wasm/elementwise';
 import { encodeModule } from '../wasm/encoder';
 import { applyActivation, applyDerivative } from '../rules/activations';
-import { labelWidth, LOSSES, type LossRule, type StepResult } from '../rules/losses';
+import {
+  labelWidth,
+  LOSSES,
+  type LossInput,
+  type LossRule,
+  type StepResult,
+} from '../rules/losses';
 import { sameProgram, updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
 import type { EngineConfig, EngineDevice, EngineLayer } from './device';
 import { COMMAND_WORDS, ThreadPool } from './threads';
@@ -178,6 +184,7 @@ export class DenseEngine implements EngineDevice {
   private readonly data: DataSet[];
   private current = 0;
   private readonly plans = new Map<number, TileCall[][]>();
+  private readonly lossInputs = new Map<number, LossInput>();
   /** The optimizer's running state (Adam's powers of beta; see UpdateRule.state). */
   state: number[];
   private previousState: number[] = [];
@@ -457,14 +464,16 @@ export class DenseEngine implements EngineDevice {
 
   /**
    * The call lists of a product or update, made once: they depend only on the batch size and
-   * which parameter block is current, so a step allocates none.
+   * which parameter block is current, so a step allocates none (callers look the plan up
+   * before they make the closure that builds it).
    */
-  private plan(key: number, make: () => TileCall[][]): TileCall[][] {
-    let calls = this.plans.get(key);
-    if (calls === undefined) {
-      calls = make();
-      this.plans.set(key, calls);
-    }
+  private plan(key: number): TileCall[][] | undefined {
+    return this.plans.get(key);
+  }
+
+  private makePlan(key: number, make: () => TileCall[][]): TileCall[][] {
+    const calls = make();
+    this.plans.set(key, calls);
     return calls;
   }
 
@@ -505,7 +514,8 @@ export class DenseEngine implements EngineDevice {
       const layer = this.layers[l] as EngineLayer;
       const out = this.acts[l] as number;
       this.parallel(
-        this.plan(planKey(0, l, count, this.current), () => this.forwardCalls(l, count)),
+        this.plan(planKey(0, l, count, this.current)) ??
+          this.makePlan(planKey(0, l, count, this.current), () => this.forwardCalls(l, count)),
       );
       const last = l === this.layers.length - 1;
       if (layer.activation !== 'relu' && !(last && !this.loss.activatesOutput)) {
@@ -546,18 +556,27 @@ export class DenseEngine implements EngineDevice {
    * last layer's pre-activation goes into delta[0].
    */
   private lossAndGradient(count: number, training: boolean): StepResult {
+    const input = this.lossInputs.get(count) ?? this.lossInput(count);
+    input.training = training;
+    return this.loss.compute(input);
+  }
+
+  /** The loss's views of a batch of `count` rows, made once per batch size. */
+  private lossInput(count: number): LossInput {
     const units = this.outputs;
     const last = this.acts.at(-1)! / 4;
     const labels = this.loss.labels === 'index' ? this.i32 : this.f32;
-    return this.loss.compute({
+    const input: LossInput = {
       out: this.f32.subarray(last, last + count * units),
       labels: labels.subarray(this.yb / 4, this.yb / 4 + count * this.labelWidth),
       grad: this.f32.subarray(this.delta[0] / 4, this.delta[0] / 4 + count * units),
       count,
       units,
-      training,
+      training: false,
       activation: (this.layers.at(-1) as EngineLayer).activation,
-    });
+    };
+    this.lossInputs.set(count, input);
+    return input;
   }
 
   private backward(count: number): void {
@@ -566,9 +585,10 @@ export class DenseEngine implements EngineDevice {
       const dZ = this.delta[dz] as number;
       const dPrev = this.delta[1 - dz] as number;
       this.parallel(
-        this.plan(planKey(1 + dz, l, count, this.current), () =>
-          this.layerGradientCalls(l, count, dZ, dPrev),
-        ),
+        this.plan(planKey(1 + dz, l, count, this.current)) ??
+          this.makePlan(planKey(1 + dz, l, count, this.current), () =>
+            this.layerGradientCalls(l, count, dZ, dPrev),
+          ),
       );
       const below = l === 0 ? undefined : (this.layers[l - 1] as EngineLayer);
       if (below !== undefined && below.activation !== 'relu' && below.activation !== 'linear') {
@@ -651,7 +671,8 @@ export class DenseEngine implements EngineDevice {
 
   private update(): void {
     this.f32.set(this.rule.scalars(this.state), this.scalars / 4);
-    this.parallel(this.plan(planKey(3, 0, 0, this.current), () => this.updateCalls()));
+    const key = planKey(3, 0, 0, this.current);
+    this.parallel(this.plan(key) ?? this.makePlan(key, () => this.updateCalls()));
     this.previousState = this.state;
     this.state = this.rule.advance(this.state);
     this.current = 1 - this.current;
