@@ -58,16 +58,18 @@ const FN = 'fitClassifier';
  * - **a stop on a NaN or infinite loss** (Keras' `TerminateOnNaN`): a
  *   {@link NonFiniteLossError} naming the epoch and batch, holding the history so far.
  *
- * **Two paths** (see {@link TrainingPath}; the result's `path` and the verbose log say which
- * ran and why): a stack of Dense layers trained with categorical or sparse categorical
- * cross-entropy or MSE and tfjs' SGD, momentum, RMSprop or Adam, on the wasm or cpu backend
- * (however it was chosen), trains on **denselab's dense engine**: every step in denselab's
- * own WebAssembly memory, split across threads, many times faster than tfjs' layers. The
+ * **Where it trains** (see {@link TrainingPath}; the result's `path` and the verbose log say
+ * which ran and why): a stack of Dense layers trained with categorical or sparse categorical
+ * cross-entropy or MSE and SGD (with momentum or Nesterov's), RMSprop, Adam, Adamax, Adagrad
+ * or Keras' Adadelta trains on **denselab's dense engine**: on the wasm or cpu backend in
+ * denselab's own WebAssembly memory, split across threads, many times faster than tfjs'
+ * layers; on a GPU backend, a few steps are first timed on the engine, on the engine's WebGPU
+ * device (webgpu backend) and through tfjs, and the fastest trains (`engine` forces one). The
  * weights are written back into the model after every epoch (and before each `onBatchEnd`,
  * which also sees current weights), the optimizer's state after every epoch; the loss curve
  * agrees with tfjs' path within float32 rounding. Anything else (other layers, regularizers,
- * custom optimizers or losses, WebGPU and WebGL) trains **through tfjs**, where losses stay on
- * the backend and are read back in groups.
+ * custom optimizers or losses) trains **through tfjs**, where losses stay on the backend and
+ * are read back in groups.
  *
  * After a non-finite loss the model holds the last weights known to give a finite loss (the
  * error says which), not the broken ones Keras' `TerminateOnNaN` leaves. The loop yields to
