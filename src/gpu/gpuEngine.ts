@@ -12,7 +12,7 @@ import type { DeviceLayer, DevicePart, DeviceResult, EngineDevice } from '../eng
 import type { EngineConfig, EngineLayer } from '../engine/device';
 import { labelWidth, LOSSES, type LossRule } from '../rules/losses';
 import { sameProgram, updateRule, type OptimizerSpec, type UpdateRule } from '../rules/optimizers';
-import { GpuKernels } from './gpuKernels';
+import { forgetPipelines, GpuKernels } from './gpuKernels';
 import { RESULTS, STEP, STEP_SLOTS, stepSlotBytes } from './shaders';
 import {
   MAP_READ,
@@ -95,30 +95,37 @@ export class GpuEngine implements EngineDevice {
     this.stepBytes = stepSlotBytes(config.maxBatch);
   }
 
-  /** Builds an engine on `device`: its buffers and its pipelines (compiled here). */
+  /**
+   * Builds an engine on `device`: its buffers and its pipelines (compiled here). Errors the
+   * device reports only asynchronously (out of memory, a shader it rejects) are caught in
+   * error scopes and thrown here, with everything made so far freed.
+   */
   static async create(config: GpuEngineConfig, device: GpuDevice): Promise<GpuEngine> {
     const layout = gpuLayout(config.layers);
     const rule = updateRule(config.optimizer);
     const loss = LOSSES[config.loss];
-    const buffers = allocate(device, config, loss, layout.floats, rule.slots.length);
+    device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    let kernels: GpuKernels;
+    let made: { buffers?: GpuBuffers; kernels?: GpuKernels } = {};
+    let thrown: Error | undefined;
     try {
-      kernels = new GpuKernels(
-        device,
-        config,
-        layout,
-        rule,
-        buffers,
-        stepSlotBytes(config.maxBatch),
-      );
-    } finally {
-      const error = await device.popErrorScope();
-      if (error !== null) {
-        destroy(buffers);
-        // eslint-disable-next-line no-unsafe-finally
-        throw new Error(`the WebGPU device rejected the engine's shaders: ${error.message}`);
-      }
+      const buffers = allocate(device, config, loss, layout.floats, rule.slots.length);
+      made = { buffers };
+      const bytes = stepSlotBytes(config.maxBatch);
+      made.kernels = new GpuKernels(device, config, layout, rule, buffers, bytes);
+    } catch (err) {
+      thrown = err instanceof Error ? err : new Error(String(err));
+    }
+    const invalid = await device.popErrorScope();
+    const memory = await device.popErrorScope();
+    const { buffers, kernels } = made;
+    if (thrown !== undefined || invalid !== null || memory !== null || !buffers || !kernels) {
+      kernels?.dispose();
+      if (buffers) destroy(buffers);
+      if (invalid !== null) forgetPipelines(device);
+      if (thrown !== undefined) throw thrown;
+      const why = invalid !== null ? "rejected the engine's shaders" : 'ran out of memory';
+      throw new Error(`the WebGPU device ${why}: ${(invalid ?? memory)?.message ?? ''}`);
     }
     return new GpuEngine(device, config, buffers, kernels, layout);
   }
@@ -363,7 +370,7 @@ function allocate(
   for (const rows of config.rows) {
     if (rows * input * 4 > limit) {
       throw new Error(
-        `a data set of ${rows} rows of ${input} floats (${(rows * input * 4) / 2 ** 20} MiB) is larger than this WebGPU device's largest buffer (${limit / 2 ** 20} MiB)`,
+        `a data set of ${rows} rows of ${input} floats (${((rows * input * 4) / 2 ** 20).toFixed(0)} MiB) is larger than this WebGPU device's largest buffer (${(limit / 2 ** 20).toFixed(0)} MiB)`,
       );
     }
   }

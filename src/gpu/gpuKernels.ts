@@ -55,6 +55,11 @@ const code = (kind: EngineActivation | undefined): number =>
  */
 const pipelines = new WeakMap<GpuDevice, Map<string, GpuComputePipeline>>();
 
+/** Drops a device's pipelines (after it rejected one: the cache must not keep it). */
+export function forgetPipelines(device: GpuDevice): void {
+  pipelines.delete(device);
+}
+
 function pipelineFor(device: GpuDevice, code: string): GpuComputePipeline {
   let known = pipelines.get(device);
   if (known === undefined) pipelines.set(device, (known = new Map<string, GpuComputePipeline>()));

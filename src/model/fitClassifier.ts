@@ -372,7 +372,13 @@ async function chooseTrainer(
   if (run.engine === 'wasm')
     return EngineTrainer.create(input, `engine: 'wasm' was asked for; ${what}`);
   if (run.engine === 'webgpu') {
-    return EngineTrainer.create(input, `engine: 'webgpu' was asked for; ${what}`, gpu);
+    return EngineTrainer.create(input, `engine: 'webgpu' was asked for; ${what}`, gpu).catch(
+      (err: unknown) => {
+        throw new Error(
+          `${FN}: engine is 'webgpu', but the engine's WebGPU device could not run this model: ${(err as Error).message}`,
+        );
+      },
+    );
   }
   if (backend === 'wasm' || backend === 'cpu') return EngineTrainer.create(input, what);
   const { validationBatchSize, shuffle } = run;

@@ -39,6 +39,8 @@ interface Report {
   rerun: boolean;
   rollback: Record<'infinite target' | 'infinite input', Rollback>;
   rejected: string;
+  tooLarge: string;
+  afterRefusal: number;
 }
 
 /** A fixture in its own process, on SwiftShader (Dawn's adapter search is per process). */
@@ -101,6 +103,13 @@ describe.runIf(withSwiftShader)("the dense engine's WebGPU device, beside its wa
 
   it('fails loudly when the device rejects its work, instead of reporting the zeros nothing wrote', () => {
     expect(report.rejected).toMatch(/^the WebGPU device rejected the engine's work: .*destroyed/i);
+  });
+
+  it('refuses a data set larger than the device allows before making anything, and goes on working', () => {
+    expect(report.tooLarge).toMatch(
+      /^a data set of 20000000 rows of 20 floats \(1526 MiB\) is larger than this WebGPU device's largest buffer \(\d+ MiB\)$/,
+    );
+    expect(report.afterRefusal).toBeLessThan(1e-4);
   });
 
   it('gives the same bits when a seeded run is repeated on the same device', () => {

@@ -77,10 +77,10 @@ async function trainOnGpuDevice() {
       { x, y },
       { epochs: 2, batchSize: 16, seed: 1, verbose: 0, engine },
     );
-    if (fit.path.device !== engine) return `trained on ${fit.path.device}, asked for ${engine}`;
-    losses[engine] = fit.history.loss;
     model.dispose();
     tf.dispose([x, y]);
+    if (fit.path.device !== engine) return `trained on ${fit.path.device}, asked for ${engine}`;
+    losses[engine] = fit.history.loss;
   }
   const gap = Math.max(
     ...losses.webgpu.map((l, i) => Math.abs(l - losses.wasm[i]) / losses.wasm[i]),
