@@ -10,6 +10,7 @@
  */
 import {
   gemmFunctions,
+  NN_ROWS,
   nnCalls,
   ntCalls,
   runCalls,
@@ -545,8 +546,14 @@ export class DenseEngine implements EngineDevice {
       ldc: layer.units,
     };
     const threads = this.threadsFor(count * layer.inputs * layer.units);
+    const relu = layer.activation === 'relu';
+    if (narrow(layer.units, threads)) {
+      return this.ranges(count, threads, NN_ROWS).map(([r0, r1]) =>
+        nnCalls(args, { r0, r1, c0: 0, c1: layer.units }, relu),
+      );
+    }
     return this.ranges(layer.units, threads, 8).map(([c0, c1]) =>
-      nnCalls(args, { r0: 0, r1: count, c0, c1 }, layer.activation === 'relu'),
+      nnCalls(args, { r0: 0, r1: count, c0, c1 }, relu),
     );
   }
 
@@ -619,7 +626,13 @@ export class DenseEngine implements EngineDevice {
     const { inputs, units } = layer;
     const threads = this.threadsFor(count * inputs * units);
     const rows = this.ranges(inputs, threads, 4);
-    return this.ranges(units, threads, 8).map(([c0, c1], t) => {
+    // Each thread's share of the kernel's gradient: a band of its columns, or of its rows
+    // (whole rows when the layer is too narrow to split by columns; the bias on thread 0).
+    const byRows = narrow(units, threads);
+    const blocks = byRows
+      ? this.ranges(inputs, threads, NN_ROWS).map(([r0, r1]) => ({ r0, r1, c0: 0, c1: units }))
+      : this.ranges(units, threads, 8).map(([c0, c1]) => ({ r0: 0, r1: inputs, c0, c1 }));
+    return blocks.map((block, t) => {
       // dW = inputᵀ dZ: A is the input read down its columns (lda 1, ldak inputs)
       const dW = {
         a: input,
@@ -632,8 +645,8 @@ export class DenseEngine implements EngineDevice {
         ldb: units,
         ldc: at.ld,
       };
-      const calls = nnCalls(dW, { r0: 0, r1: inputs, c0, c1 }, false);
-      if (layer.bias) {
+      const calls = nnCalls(dW, block, false);
+      if (layer.bias && (!byRows || t === 0)) {
         // db = onesᵀ dZ
         const db = {
           a: this.ones,
@@ -646,7 +659,7 @@ export class DenseEngine implements EngineDevice {
           ldb: units,
           ldc: units,
         };
-        calls.push(...nnCalls(db, { r0: 0, r1: 1, c0, c1 }, false));
+        calls.push(...nnCalls(db, { r0: 0, r1: 1, c0: block.c0, c1: block.c1 }, false));
       }
       if (below !== undefined) {
         // dPrev = (dZ Wᵀ) masked by the ReLU below
@@ -704,6 +717,15 @@ export class DenseEngine implements EngineDevice {
  */
 function planKey(phase: number, layer: number, count: number, current: number): number {
   return ((count * 256 + layer) * 4 + phase) * 2 + current;
+}
+
+/**
+ * Whether a product with this many output columns is split across threads by rows: a layer
+ * narrower than 32 columns a thread (a classifier's 10 outputs) would leave a thread a sliver
+ * of columns and the others idle.
+ */
+function narrow(units: number, threads: number): boolean {
+  return threads > 1 && units < 32 * threads;
 }
 
 /** The export name of the optimizer's update. */

@@ -54,6 +54,9 @@ export const op = {
   select: [0x1b],
   f32Load: [0x2a, ...memarg(2)],
   f32Store: [0x38, ...memarg(2)],
+  /** f32.load / f32.store at a constant byte offset from the address on the stack. */
+  f32LoadAt: (offset: number): number[] => [0x2a, 2, ...uleb(offset)],
+  f32StoreAt: (offset: number): number[] => [0x38, 2, ...uleb(offset)],
   f32Add: [0x92],
   f32Sub: [0x93],
   f32Mul: [0x94],
@@ -69,6 +72,9 @@ export const op = {
   v128StoreAt: (offset: number): number[] => [...simd(0x0b), 0, ...uleb(offset)],
   /** Loads one f32 into all four lanes. */
   v128Load32Splat: [...simd(0x09), ...memarg(2)],
+  /** Loads one f32 (or two) into the low lane(s), zeroing the others. */
+  v128Load32Zero: [...simd(0x5c), ...memarg(2)],
+  v128Load64Zero: [...simd(0x5d), ...memarg(3)],
   v128Zero: [...simd(0x0c), ...new Array<number>(16).fill(0)],
   f32Zero: [0x43, 0, 0, 0, 0],
   f32x4Splat: simd(0x13),

@@ -13,7 +13,7 @@
  * is bit for bit the naive loop (a[i,0] b[0,j] + a[i,1] b[1,j] + ...); with `fma`, relaxed
  * SIMD's fused multiply-add rounds once per step. Internal.
  */
-import { F32, I32, instantiateOn, op, V128, type WasmFunction } from './encoder';
+import { I32, instantiateOn, op, V128, type WasmFunction } from './encoder';
 
 type Code = (number[] | readonly number[])[];
 
@@ -109,8 +109,10 @@ function overTiles(
 /** The locals of an nn tile and what its code pieces share. */
 interface NnTile {
   rows: number;
+  /** Vectors of four columns across the tile. */
   lanes: number;
-  scalar: boolean;
+  /** 1-3: the tile is one vector of which only this many columns are read and written. */
+  partial: number;
   fma: boolean;
   i: number;
   j: number;
@@ -122,26 +124,31 @@ interface NnTile {
   pa: number;
   bv: number;
   splat: number;
+  /** A scratch address (partial loads and stores). */
+  addr: number;
   accAt(r: number, v: number): number;
 }
 
-/** An nn tile of `rows` rows by `vectors` x 4 columns (vectors 0: one column, scalar code). */
-function nnTile(rows: number, vectors: number, fma: boolean): WasmFunction {
-  const scalar = vectors === 0;
-  const width = scalar ? 1 : vectors * 4;
-  const lanes = scalar ? 1 : vectors;
+/**
+ * An nn tile of `rows` rows by `cols` columns: 8 or 4 (two or one vectors), or 1-3 (one vector
+ * of which only the first `cols` lanes are loaded and stored, so nothing past column c1 of B,
+ * C or the bias is touched; each lane's arithmetic is the same as in a full tile).
+ */
+function nnTile(rows: number, cols: number, fma: boolean): WasmFunction {
+  const partial = cols < 4 ? cols : 0;
+  const lanes = partial > 0 ? 1 : cols / 4;
   const L = new Locals(NN_PARAMS.length);
   const [i, j, kk, pb, lda4, ldak4, ldb4, ldc4] = L.many(I32, 8) as Eight;
   const pa = L.add(I32, rows);
-  const t = scalar ? F32 : V128;
-  const bv = L.add(t, lanes);
-  const acc = L.add(t, rows * lanes);
-  const splat = L.add(t);
+  const addr = L.add(I32);
+  const bv = L.add(V128, lanes);
+  const acc = L.add(V128, rows * lanes);
+  const splat = L.add(V128);
   const accAt = (r: number, v: number): number => acc + r * lanes + v;
   const x: NnTile = {
     rows,
     lanes,
-    scalar,
+    partial,
     fma,
     i,
     j,
@@ -153,6 +160,7 @@ function nnTile(rows: number, vectors: number, fma: boolean): WasmFunction {
     pa,
     bv,
     splat,
+    addr,
     accAt,
   };
   // prettier-ignore
@@ -170,32 +178,41 @@ function nnTile(rows: number, vectors: number, fma: boolean): WasmFunction {
     ...times4(N.ldc, ldc4),
     op.get(N.r0),
     op.set(i),
-    ...overTiles(N, { i, j }, rows, width, tile),
+    ...overTiles(N, { i, j }, rows, partial > 0 ? partial : cols, tile),
   ];
-  return {
-    name: `nn${rows}x${scalar ? 1 : width}`,
-    params: NN_PARAMS,
-    locals: L.types,
-    body: code,
-  };
+  return { name: `nn${rows}x${cols}`, params: NN_PARAMS, locals: L.types, body: code };
+}
+
+/** Loads vector `v` of a tile's row from the address on the stack (its first lanes if partial). */
+function loadRow(x: NnTile, v: number): Code {
+  switch (x.partial) {
+    case 1:
+      return [op.v128Load32Zero];
+    case 2:
+      return [op.v128Load64Zero];
+    case 3:
+      // prettier-ignore
+      return [op.tee(x.addr), op.v128Load64Zero, op.get(x.addr), op.f32LoadAt(8), op.f32x4ReplaceLane(2)];
+    default:
+      return [op.v128LoadAt(v * 16)];
+  }
 }
 
 /** The accumulators start at the bias (or zero); each row's pointer into A. */
 function nnInit(x: NnTile): Code {
   const init: Code = [];
-  const load = (v: number): Code => (x.scalar ? [op.f32Load] : [op.v128LoadAt(v * 16)]);
   for (let r = 0; r < x.rows; r++) {
     for (let v = 0; v < x.lanes; v++) {
       // C[i + r, j + 4v] (a later block of k), else bias[j + 4v], else zero
       // prettier-ignore
       init.push(
         op.get(N.more), op.if,
-        ...rowAddress(N.c, x.i, r, x.ldc4), ...plusColumn(x.j), ...load(v), op.set(x.accAt(r, v)),
+        ...rowAddress(N.c, x.i, r, x.ldc4), ...plusColumn(x.j), ...loadRow(x, v), op.set(x.accAt(r, v)),
         op.else,
         op.get(N.bias), op.if,
-        op.get(N.bias), ...plusColumn(x.j), ...load(v), op.set(x.accAt(r, v)),
+        op.get(N.bias), ...plusColumn(x.j), ...loadRow(x, v), op.set(x.accAt(r, v)),
         op.else,
-        ...(x.scalar ? [op.f32Zero] : [op.v128Zero]), op.set(x.accAt(r, v)),
+        op.v128Zero, op.set(x.accAt(r, v)),
         op.end,
         op.end,
       );
@@ -209,18 +226,11 @@ function nnInit(x: NnTile): Code {
 /** One step of k: B's row of the tile, each row's a[k] splat, multiply-add; advance. */
 function nnInner(x: NnTile): Code {
   const inner: Code = [];
-  for (let v = 0; v < x.lanes; v++) {
-    inner.push(op.get(x.pb), x.scalar ? op.f32Load : op.v128LoadAt(v * 16), op.set(x.bv + v));
-  }
+  for (let v = 0; v < x.lanes; v++) inner.push(op.get(x.pb), ...loadRow(x, v), op.set(x.bv + v));
   for (let r = 0; r < x.rows; r++) {
-    inner.push(op.get(x.pa + r), x.scalar ? op.f32Load : op.v128Load32Splat, op.set(x.splat));
+    inner.push(op.get(x.pa + r), op.v128Load32Splat, op.set(x.splat));
     for (let v = 0; v < x.lanes; v++) {
-      if (x.scalar) {
-        // prettier-ignore
-        inner.push(op.get(x.accAt(r, v)), op.get(x.splat), op.get(x.bv + v), op.f32Mul, op.f32Add, op.set(x.accAt(r, v)));
-      } else {
-        inner.push(...madd(x.fma, x.accAt(r, v), [op.get(x.splat)], [op.get(x.bv + v)]));
-      }
+      inner.push(...madd(x.fma, x.accAt(r, v), [op.get(x.splat)], [op.get(x.bv + v)]));
     }
   }
   for (let r = 0; r < x.rows; r++)
@@ -229,19 +239,24 @@ function nnInner(x: NnTile): Code {
   return inner;
 }
 
-/** The accumulators into C, through a ReLU or not. */
+/** The accumulators into C, through a ReLU or not (a partial tile stores its lanes one by one). */
 function nnStore(x: NnTile, relu: boolean): Code {
   const out: Code = [];
+  const value = (r: number, v: number): Code => [
+    op.get(x.accAt(r, v)),
+    ...(relu ? [op.v128Zero, op.f32x4Max] : []),
+  ];
   for (let r = 0; r < x.rows; r++) {
-    for (let v = 0; v < x.lanes; v++) {
-      // prettier-ignore
-      out.push(
-        ...rowAddress(N.c, x.i, r, x.ldc4), ...plusColumn(x.j),
-        op.get(x.accAt(r, v)),
-        ...(relu ? (x.scalar ? [op.f32Zero, op.f32Max] : [op.v128Zero, op.f32x4Max]) : []),
-        x.scalar ? op.f32Store : op.v128StoreAt(v * 16),
-      );
+    const address = [...rowAddress(N.c, x.i, r, x.ldc4), ...plusColumn(x.j)];
+    if (x.partial > 0) {
+      out.push(...address, op.set(x.addr), ...value(r, 0), op.set(x.splat));
+      for (let l = 0; l < x.partial; l++) {
+        // prettier-ignore
+        out.push(op.get(x.addr), op.get(x.splat), op.f32x4ExtractLane(l), op.f32StoreAt(4 * l));
+      }
+      continue;
     }
+    for (let v = 0; v < x.lanes; v++) out.push(...address, ...value(r, v), op.v128StoreAt(v * 16));
   }
   return out;
 }
@@ -440,16 +455,13 @@ function ntFinish(x: NtTile): Code {
 export const NN_ROWS = 6;
 export const NN_VECTORS = 2;
 export const NT_ROWS = 2;
+/** nn tiles' heights (the main tile's, then the tails') and widths (8, 4, then 1-3 columns). */
+const NN_HEIGHTS = [NN_ROWS, 2, 1] as const;
+const NN_WIDTHS = [NN_VECTORS * 4, 4, 3, 2, 1] as const;
 
 function functions(fma: boolean): WasmFunction[] {
   return [
-    nnTile(NN_ROWS, NN_VECTORS, fma),
-    nnTile(NN_ROWS, 1, fma),
-    nnTile(2, NN_VECTORS, fma),
-    nnTile(2, 1, fma),
-    nnTile(1, NN_VECTORS, fma),
-    nnTile(1, 1, fma),
-    nnTile(1, 0, fma),
+    ...NN_HEIGHTS.flatMap((rows) => NN_WIDTHS.map((cols) => nnTile(rows, cols, fma))),
     ntTile(NT_ROWS, 4, fma),
     ntTile(1, 4, fma),
     ntTile(NT_ROWS, 1, fma),
@@ -477,7 +489,6 @@ export function gemmFunctions(fma: boolean): WasmFunction[] {
 }
 
 // The tiles' export names (as nnTile and ntTile name them).
-const NN_SCALAR = 'nn1x1';
 const NT_MAIN = `nt${NT_ROWS}x4`;
 const NT_ROW_TAIL = 'nt1x4';
 const NT_COL_TAIL = `nt${NT_ROWS}x1`;
@@ -597,15 +608,16 @@ function nnBlockCalls(
   const add = (fn: string, rr0: number, rr1: number, cc0: number, cc1: number): void => {
     if (rr1 > rr0 && cc1 > cc0) calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1, ...tail] });
   };
-  // Rows in tiles of NN_ROWS, then of 2, then single rows; columns in tiles of 8, then 4.
+  // Rows in tiles of NN_ROWS, then of 2, then single rows; columns in tiles of 8, then 4, then
+  // the last 1-3 columns in one partial tile.
   let start = r0;
-  for (const height of [NN_ROWS, 2, 1]) {
+  for (const height of NN_HEIGHTS) {
     const end = split(start, r1, height);
     add(`nn${height}x${NN_VECTORS * 4}`, start, end, c0, wide);
     add(`nn${height}x4`, start, end, wide, fours);
+    add(`nn${height}x${c1 - fours}`, start, end, fours, c1);
     start = end;
   }
-  add(NN_SCALAR, r0, r1, fours, c1);
   return calls;
 }
 

@@ -6,6 +6,9 @@ import { encodeModule, hasRelaxedSimd, instantiateOn } from '../../src/wasm/enco
 
 const FMA = hasRelaxedSimd() ? [false, true] : [false];
 
+/** A value a product never computes here, placed where it must not write. */
+const SENTINEL = 12345.5;
+
 /** float64 references. */
 function nnRef(
   a: Float32Array,
@@ -82,18 +85,29 @@ describe("the engine's products", () => {
             f32.set(stored, A / 4);
             f32.set(b, B / 4);
             if (bias) f32.set(bias, BIAS / 4);
-            f32.fill(NaN, C / 4, C / 4 + m * n);
+            // C's rows are `ldc` apart: the gap after each row (and the row after the last)
+            // holds a sentinel that the tiles, partial ones included, must leave alone.
+            const ldc = n + (seed & 3);
+            f32.fill(SENTINEL, C / 4, C / 4 + (m + 1) * ldc);
+            for (let i = 0; i < m; i++) f32.fill(NaN, C / 4 + i * ldc, C / 4 + i * ldc + n);
             const [lda, ldak] = transposed ? [1, m] : [k, 1];
             runCalls(
               exports,
               nnCalls(
-                { a: A, b: B, c: C, bias: bias ? BIAS : 0, k, lda, ldak, ldb: n, ldc: n },
+                { a: A, b: B, c: C, bias: bias ? BIAS : 0, k, lda, ldak, ldb: n, ldc },
                 { r0: 0, r1: m, c0: 0, c1: n },
                 relu,
               ),
             );
             const want = nnRef(a, b, bias, m, k, n, k, 1, relu);
-            expectClose(f32.slice(C / 4, C / 4 + m * n), want, k, k + 1);
+            const got = Float32Array.from({ length: m * n }, (_, t) => {
+              return f32[C / 4 + Math.floor(t / n) * ldc + (t % n)]!;
+            });
+            expectClose(got, want, k, k + 1);
+            for (let i = 0; i <= m; i++) {
+              const from = i === m ? 0 : n;
+              for (let j = from; j < ldc; j++) expect(f32[C / 4 + i * ldc + j]).toBe(SENTINEL);
+            }
           },
         ),
         { numRuns: 150, seed: 7 },
