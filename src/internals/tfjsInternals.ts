@@ -207,6 +207,39 @@ export function valuesOf(backend: CpuBackendParts, t: tf.TensorInfo): unknown {
 }
 
 /**
+ * A float32 tensor's values where tfjs keeps them (the wasm heap, the cpu backend's array),
+ * without a copy, or undefined on other backends; read it at once (tfjs' heap may move when it
+ * next allocates).
+ */
+export function valuesInPlace(x: tf.Tensor): Float32Array | undefined {
+  if (x.dtype !== 'float32') return undefined;
+  const backend = tf.backend();
+  const wasm = wasmParts(backend);
+  if (wasm !== undefined) return new Float32Array(heap(wasm).buffer, offsetOf(wasm, x), x.size);
+  const cpu = cpuParts(backend);
+  const values = cpu === undefined ? undefined : valuesOf(cpu, x);
+  return values instanceof Float32Array ? values : undefined;
+}
+
+/**
+ * A new float32 tensor's storage in tfjs' wasm heap, to be filled in place and then made a
+ * tensor (one allocation instead of a JavaScript array copied into the heap), or undefined on
+ * other backends. Fill `values` at once: the heap may move when tfjs next allocates.
+ */
+export function float32InPlace(
+  shape: number[],
+): { values: Float32Array; tensor(): tf.Tensor } | undefined {
+  const wasm = wasmParts(tf.backend());
+  if (wasm === undefined) return undefined;
+  const info = wasm.makeOutput(shape, 'float32');
+  const size = shape.reduce((a, b) => a * b, 1);
+  return {
+    values: new Float32Array(heap(wasm).buffer, offsetOf(wasm, info), size),
+    tensor: () => tf.engine().makeTensorFromTensorInfo(info),
+  };
+}
+
+/**
  * The hooks of tfjs-layers' `BaseCallback` (not exported: the parent class of `CustomCallback`
  * and of `Callback`, whose methods are empty async no-ops). A callback whose hook is still the
  * base one does not implement it.

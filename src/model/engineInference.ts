@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { DenseEngine, type EngineLayer } from '../engine/denseEngine';
-import { cpuParts, heap, offsetOf, valuesOf, wasmParts } from '../internals/tfjsInternals';
+import { valuesInPlace } from '../internals/tfjsInternals';
 import { LOSSES, type EngineLoss } from '../rules/losses';
 import { hasRelaxedSimd, hasWasmSimd } from '../wasm/encoder';
 import { denseLayers } from './denseStack';
@@ -75,19 +75,6 @@ async function prepare(
     if (bias !== undefined) parts.bias.write(await bias.data());
   }
   return { engine, units: last.units };
-}
-
-/**
- * A float32 tensor's values where tfjs keeps them (the wasm heap, the cpu backend's array),
- * without a copy; read it at once (tfjs' heap may move when it next allocates).
- */
-function valuesInPlace(x: tf.Tensor): Float32Array | undefined {
-  const backend = tf.backend();
-  const wasm = wasmParts(backend);
-  if (wasm !== undefined) return new Float32Array(heap(wasm).buffer, offsetOf(wasm, x), x.size);
-  const cpu = cpuParts(backend);
-  const values = cpu === undefined ? undefined : valuesOf(cpu, x);
-  return values instanceof Float32Array ? values : undefined;
 }
 
 /** The rows of `x`: in place where possible, else a copy. */

@@ -11,7 +11,7 @@ import type { DevicePart, EngineDevice } from '../engine/device';
 import { GpuEngine } from '../gpu/gpuEngine';
 import type { GpuDevice } from '../gpu/webgpuTypes';
 import { hasRelaxedSimd } from '../wasm/encoder';
-import { stateVariables } from '../internals/tfjsInternals';
+import { stateVariables, valuesInPlace } from '../internals/tfjsInternals';
 import { LOSSES } from '../rules/losses';
 import type { TensorData } from './classifierInputs';
 import { denseStack, type DenseStack } from './denseStack';
@@ -195,14 +195,15 @@ async function loadData(
   data: TensorData,
   sparse: boolean,
 ): Promise<void> {
-  const x = (await data.x.data()) as Float32Array;
   const labels = await data.y.data();
   const y = sparse
     ? Int32Array.from(labels)
     : labels instanceof Float32Array
       ? labels
       : Float32Array.from(labels);
-  engine.setData(d, x, y);
+  // The inputs straight from where tfjs keeps them where it can (one copy of MNIST's 188 MB
+  // instead of two), read at once.
+  engine.setData(d, valuesInPlace(data.x) ?? ((await data.x.data()) as Float32Array), y);
 }
 
 /** The model's weights into the engine's current parameters. */

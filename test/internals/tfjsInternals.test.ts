@@ -21,6 +21,7 @@ import {
   quietCpuBackend,
   slotLists,
   stateVariables,
+  valuesInPlace,
   valuesOf,
   webgpuDevice,
   wasmMemoryOf,
@@ -170,6 +171,23 @@ describe("tfjs' private fields denselab reads", () => {
     expect(valuesOf(parts!, t)).toEqual(new Float32Array([3, 4]));
     t.dispose();
   });
+});
+
+describe("valuesInPlace: a float32 tensor's values without a copy", () => {
+  for (const backend of ['wasm', 'cpu']) {
+    it(`on ${backend}: a view of the storage tfjs reads (a write through it shows in the tensor)`, async () => {
+      await tf.setBackend(backend);
+      const t = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+      const view = valuesInPlace(t);
+      expect(view).toEqual(new Float32Array([1, 2, 3, 4, 5, 6]));
+      view![0] = 9;
+      expect(t.dataSync()[0]).toBe(9);
+      const ints = tf.tensor1d([1, 2], 'int32');
+      expect(valuesInPlace(ints)).toBeUndefined();
+      tf.dispose([t, ints]);
+      await tf.setBackend('cpu');
+    });
+  }
 });
 
 describe('tfjs-layers callbacks', () => {
