@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from '../core/errors';
-import { isTensor, readSync, readValues, requireBackend } from '../core/input';
+import { asFloat32, isTensor, readSync, readValues, requireBackend } from '../core/input';
+import { float32InPlace } from '../internals/tfjsInternals';
 import { checkOptions, finite } from '../core/validate';
 import type { NumericInput } from '../core/types';
 
@@ -65,9 +66,16 @@ export function normalize(x: NumericInput, options: NormalizeOptions = {}): tf.T
   const { values, shape } = readValues(fn, x, 'x');
   const scale = checkValues(values, max);
   requireBackend(fn);
-  const out = new Float32Array(values.length);
+  // On wasm, straight into the tensor's storage (MNIST's 188 MB allocated once, not twice).
+  const inPlace = float32InPlace(shape);
+  const out = inPlace?.values ?? new Float32Array(values.length);
+  divideInto(out, values, scale);
+  return inPlace?.tensor() ?? tf.tensor(out, shape, 'float32');
+}
+
+/** out[i] = values[i] / scale, with a loop V8 compiles for the common typed arrays. */
+function divideInto(out: Float32Array, values: ArrayLike<number>, scale: number): void {
   for (let i = 0; i < values.length; i++) out[i] = (values[i] as number) / scale;
-  return tf.tensor(out, shape, 'float32');
 }
 
 function normalizeTensor(x: tf.Tensor, max: number | undefined): tf.Tensor {
@@ -79,7 +87,7 @@ function normalizeTensor(x: tf.Tensor, max: number | undefined): tf.Tensor {
   if (x.size === 0) throw rangeError(fn, `x is empty (shape [${x.shape.join(', ')}])`);
   // One read-back of three reductions checks the whole tensor on its backend.
   const stats = tf.tidy(() => {
-    const f = tf.cast(x, 'float32');
+    const f = asFloat32(x);
     const bad = tf.sum(tf.cast(tf.logicalOr(tf.isNaN(f), tf.isInf(f)), 'float32'));
     return tf.stack([tf.min(f), tf.max(f), bad]);
   });
@@ -96,7 +104,7 @@ function normalizeTensor(x: tf.Tensor, max: number | undefined): tf.Tensor {
       'the maximum of x is 0 (all values are 0), so there is nothing to scale by',
     );
   }
-  return tf.tidy(() => tf.div(tf.cast(x, 'float32'), tf.scalar(scale, 'float32')));
+  return tf.tidy(() => tf.div(asFloat32(x), tf.scalar(scale, 'float32')));
 }
 
 /** Validates every value and returns the scale to divide by. */

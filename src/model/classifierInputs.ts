@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { restoreProcessHandlers } from '../backend/processHandlers';
 import { isDataLike, rangeError, show, typeError } from '../core/errors';
+import { asFloat32 } from '../core/input';
 import { inputTensor, labelTensor, type ClassifierInput, type ClassifierLabels } from './plainData';
 import { compiledLoss, isModelDisposed } from '../internals/tfjsInternals';
 
@@ -244,7 +245,7 @@ async function checkLabels(
 
 async function checkOneHot(fn: string, y: tf.Tensor, what: string): Promise<void> {
   const bad = tf.tidy(() => {
-    const yf = tf.cast(y, 'float32');
+    const yf = asFloat32(y);
     const notBinary = tf.logicalAnd(tf.notEqual(yf, 0), tf.notEqual(yf, 1));
     const rowBad = tf.logicalOr(tf.any(notBinary, 1), tf.notEqual(tf.sum(yf, 1), 1));
     return tf.cast(rowBad, 'int32');
@@ -289,7 +290,7 @@ async function checkClassIndices(
  */
 export async function checkFiniteRows(fn: string, x: tf.Tensor, what: string): Promise<void> {
   if (x.size === 0) return;
-  const sums = tf.tidy(() => tf.sum(tf.reshape(tf.cast(x, 'float32'), [x.shape[0], -1]), 1));
+  const sums = tf.tidy(() => tf.sum(tf.reshape(asFloat32(x), [x.shape[0], -1]), 1));
   const values = await sums.data();
   sums.dispose();
   for (let row = 0; row < values.length; row++) {

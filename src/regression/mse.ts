@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rangeError, show, typeError } from '../core/errors';
-import { isTensor, readSync, readValues } from '../core/input';
+import { asFloat32, isTensor, readSync, readValues } from '../core/input';
 import type { NumericInput } from '../core/types';
 
 /**
@@ -42,8 +42,8 @@ export function mse(y: NumericInput, yHat: NumericInput): number {
     checkShapes(fn, y.shape, yHat.shape);
     if (y.size === 0) throw rangeError(fn, 'y is empty');
     const result = tf.tidy(() => {
-      const a = tf.reshape(tf.cast(y, 'float32'), [-1]);
-      const b = tf.reshape(tf.cast(yHat, 'float32'), [-1]);
+      const a = tf.reshape(asFloat32(y), [-1]);
+      const b = tf.reshape(asFloat32(yHat), [-1]);
       return tf.mean(tf.square(tf.sub(a, b)));
     });
     const value = readSync(fn, result)[0] as number;

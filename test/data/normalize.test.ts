@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../../src';
 import { expectNoLeak, expectThrowsClean } from '../helpers';
@@ -33,6 +34,24 @@ describe('normalize', () => {
     const byMax = normalize(f, { max: 4 });
     expect(Array.from(byMax.dataSync())).toEqual([0.125, 0.5]);
     tf.dispose([t, fromTensor, fromArray, f, byMax]);
+  });
+
+  it('on wasm, writes into the tensor it returns: the same bits as on cpu, one tensor made', async () => {
+    const data = Uint8Array.from({ length: 3 * 1000 + 1 }, (_, i) => (i * 37) % 256);
+    const onCpu = normalize({ data, shape: [data.length] });
+    const want = Array.from(onCpu.dataSync());
+    onCpu.dispose();
+    await tf.setBackend('wasm');
+    try {
+      const out = expectNoLeak(() => normalize({ data, shape: [data.length] }));
+      expect(Array.from(out.dataSync())).toEqual(want);
+      // A float32 tensor on wasm (checked and divided with no cast of it to its own dtype).
+      const again = expectNoLeak(() => normalize(out, { max: 2 }));
+      expect(again.dataSync()[1]).toBe(Math.fround(want[1]! / 2));
+      tf.dispose([out, again]);
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 
   it('accepts typed arrays', () => {
