@@ -189,6 +189,8 @@ export class DenseEngine implements EngineDevice {
   /** The optimizer's running state (Adam's powers of beta; see UpdateRule.state). */
   state: number[];
   private previousState: number[] = [];
+  /** The rule whose scalars are in memory (a stateless rule's do not change between steps). */
+  private scalarsOf: UpdateRule | undefined;
 
   private constructor(
     private readonly config: EngineConfig,
@@ -465,15 +467,11 @@ export class DenseEngine implements EngineDevice {
 
   /**
    * The call lists of a product or update, made once: they depend only on the batch size and
-   * which parameter block is current, so a step allocates none (callers look the plan up
-   * before they make the closure that builds it).
+   * which parameter block is current. Callers write `this.plans.get(key) ?? this.remember(key,
+   * make(...))`, so a step allocates nothing: no closure, and no scope object for one to
+   * capture (V8 would make one per loop iteration for variables a closure captures).
    */
-  private plan(key: number): TileCall[][] | undefined {
-    return this.plans.get(key);
-  }
-
-  private makePlan(key: number, make: () => TileCall[][]): TileCall[][] {
-    const calls = make();
+  private remember(key: number, calls: TileCall[][]): TileCall[][] {
     this.plans.set(key, calls);
     return calls;
   }
@@ -481,7 +479,7 @@ export class DenseEngine implements EngineDevice {
   /** Runs per-thread call lists: the caller's share here, the rest on the workers. */
   private parallel(perThread: TileCall[][]): void {
     if (this.pool === undefined || perThread.length === 1) {
-      for (const calls of perThread) runCalls(this.exports, calls);
+      for (let t = 0; t < perThread.length; t++) runCalls(this.exports, perThread[t] as TileCall[]);
       return;
     }
     this.pool.run(perThread, this.runOwn);
@@ -515,8 +513,8 @@ export class DenseEngine implements EngineDevice {
       const layer = this.layers[l] as EngineLayer;
       const out = this.acts[l] as number;
       this.parallel(
-        this.plan(planKey(0, l, count, this.current)) ??
-          this.makePlan(planKey(0, l, count, this.current), () => this.forwardCalls(l, count)),
+        this.plans.get(planKey(0, l, count, this.current)) ??
+          this.remember(planKey(0, l, count, this.current), this.forwardCalls(l, count)),
       );
       const last = l === this.layers.length - 1;
       if (layer.activation !== 'relu' && !(last && !this.loss.activatesOutput)) {
@@ -581,6 +579,7 @@ export class DenseEngine implements EngineDevice {
       units,
       training: false,
       activation: (this.layers.at(-1) as EngineLayer).activation,
+      result: { loss: 0, accuracy: 0 },
     };
     this.lossInputs.set(count, input);
     return input;
@@ -592,8 +591,9 @@ export class DenseEngine implements EngineDevice {
       const dZ = this.delta[dz] as number;
       const dPrev = this.delta[1 - dz] as number;
       this.parallel(
-        this.plan(planKey(1 + dz, l, count, this.current)) ??
-          this.makePlan(planKey(1 + dz, l, count, this.current), () =>
+        this.plans.get(planKey(1 + dz, l, count, this.current)) ??
+          this.remember(
+            planKey(1 + dz, l, count, this.current),
             this.layerGradientCalls(l, count, dZ, dPrev),
           ),
       );
@@ -683,11 +683,16 @@ export class DenseEngine implements EngineDevice {
   }
 
   private update(): void {
-    this.f32.set(this.rule.scalars(this.state), this.scalars / 4);
+    // A rule without state (RMSprop, SGD, ...) has the same scalars every step: written once.
+    const stateless = this.rule.state.length === 0;
+    if (!stateless || this.scalarsOf !== this.rule) {
+      this.f32.set(this.rule.scalars(this.state), this.scalars / 4);
+      this.scalarsOf = this.rule;
+    }
     const key = planKey(3, 0, 0, this.current);
-    this.parallel(this.plan(key) ?? this.makePlan(key, () => this.updateCalls()));
+    this.parallel(this.plans.get(key) ?? this.remember(key, this.updateCalls()));
     this.previousState = this.state;
-    this.state = this.rule.advance(this.state);
+    if (!stateless) this.state = this.rule.advance(this.state);
     this.current = 1 - this.current;
   }
 

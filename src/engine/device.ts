@@ -72,7 +72,8 @@ export interface EngineDevice {
   restorePrevious(): void;
   /**
    * One training step on rows `rows[start .. start + count)` of data set `d`: its result now
-   * (wasm), or undefined when the step was queued and its result comes from `collect`.
+   * (wasm: an object the next step or evaluation reuses, so a step allocates nothing), or
+   * undefined when the step was queued and its result comes from `collect`.
    */
   step(d: number, rows: ArrayLike<number>, start: number, count: number): StepResult | undefined;
   /**

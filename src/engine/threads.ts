@@ -147,13 +147,14 @@ export class ThreadPool {
       this.post(this.workers[w] as WorkerHandle, perThread[w + 1] ?? NONE);
     }
     own(perThread[0] ?? NONE);
-    for (const w of this.workers) this.wait(w);
+    for (let w = 0; w < this.workers.length; w++) this.wait(this.workers[w] as WorkerHandle);
   }
 
   private post(w: WorkerHandle, calls: readonly TileCall[]): void {
     const { ctrl } = w;
     let p = FIRST;
-    for (const call of calls) {
+    for (let c = 0; c < calls.length; c++) {
+      const call = calls[c] as TileCall;
       const fn = this.index.get(call.fn);
       if (fn === undefined) throw new Error(`dense engine: no function ${call.fn}`);
       if (p + 2 + call.args.length > COMMAND_WORDS)
@@ -170,7 +171,7 @@ export class ThreadPool {
 
   private wait(w: WorkerHandle): void {
     const { ctrl } = w;
-    const started = Date.now();
+    let started = 0; // read only once spinning is over (Date.now's number is an allocation)
     for (let spins = 0; ; spins++) {
       const done = Atomics.load(ctrl, DONE);
       if (done === this.seq) return;
@@ -180,6 +181,7 @@ export class ThreadPool {
         throw new Error(`dense engine: a worker thread failed: ${text}`);
       }
       if (spins > 20_000) {
+        if (started === 0) started = Date.now();
         if (this.canWait) Atomics.wait(ctrl, DONE, done, 5);
         if (Date.now() - started > 60_000) {
           throw new Error('dense engine: a worker thread stopped answering');

@@ -31,6 +31,8 @@ export interface LossInput {
   training: boolean;
   /** The output layer's activation. */
   activation: EngineActivation;
+  /** The object `compute` fills and returns (one per input, so a step allocates nothing). */
+  result: StepResult;
 }
 
 /** A loss as the engine computes it. */
@@ -41,7 +43,10 @@ export interface LossRule {
   readonly activatesOutput: boolean;
   /** Why this loss cannot follow an output activation, or undefined when it can. */
   rejects(activation: EngineActivation): string | undefined;
-  /** The batch's mean loss and accuracy; with `training`, the gradient of the mean loss. */
+  /**
+   * The batch's mean loss and accuracy, in `input.result` (returned); with `training`, the
+   * gradient of the mean loss.
+   */
   compute(input: LossInput): StepResult;
   /**
    * The same loss for the engine's WebGPU device: a WGSL function `lossRow(b: u32) ->
@@ -68,7 +73,7 @@ const softmaxOnly = (activation: EngineActivation): string | undefined =>
  * as Keras computes it from logits.
  */
 function crossEntropy(sparse: boolean): LossRule['compute'] {
-  return ({ out, labels, grad, count, units, training }) => {
+  return ({ out, labels, grad, count, units, training, result }) => {
     let lossSum = 0;
     let correct = 0;
     const scale = 1 / count;
@@ -79,15 +84,18 @@ function crossEntropy(sparse: boolean): LossRule['compute'] {
       for (let c = 1; c < units; c++)
         if ((out[row + c] as number) > (out[row + best] as number)) best = c;
       const label = sparse ? (labels[b] as number) : oneHotIndex(labels, row, units);
+      // NaN stays NaN through the clipping (Math.max and Math.min return NaN for it)
       const pl = Math.min(Math.max(out[row + label] as number, EPSILON), 1 - EPSILON);
-      lossSum -= Math.log(Number.isNaN(out[row + label]) ? NaN : pl);
+      lossSum -= Math.log(pl);
       if (best === label) correct++;
       if (training) {
         for (let c = 0; c < units; c++)
           grad[row + c] = ((out[row + c] as number) - (c === label ? 1 : 0)) * scale;
       }
     }
-    return { loss: lossSum / count, accuracy: correct / count };
+    result.loss = lossSum / count;
+    result.accuracy = correct / count;
+    return result;
   };
 }
 
@@ -115,7 +123,7 @@ function mseCorrect(
 
 /** Mean squared error of the activated output; the gradient goes back through the activation. */
 const meanSquaredError: LossRule['compute'] = (input) => {
-  const { out, labels: targets, grad, count, units, training, activation } = input;
+  const { out, labels: targets, grad, count, units, training, activation, result } = input;
   let lossSum = 0;
   let correct = 0;
   const scale = 2 / (count * units);
@@ -134,7 +142,9 @@ const meanSquaredError: LossRule['compute'] = (input) => {
     const n = count * units;
     applyDerivative(activation, grad.subarray(0, n), out.subarray(0, n), units);
   }
-  return { loss: lossSum / count, accuracy: correct / count };
+  result.loss = lossSum / count;
+  result.accuracy = correct / count;
+  return result;
 };
 
 /** Softmax cross-entropy of row b in WGSL (see `LossRule.wgsl`), as `crossEntropy` computes it. */

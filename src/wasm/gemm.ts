@@ -647,7 +647,11 @@ function ntBlockCalls(args: NtArgs, { r0, r1, c0, c1 }: Block): TileCall[] {
 
 /** Runs tile calls against a module's exports. */
 export function runCalls(exports: WebAssembly.Exports, calls: readonly TileCall[]): void {
-  for (const { fn, args } of calls) (exports[fn] as (...a: number[]) => void)(...args);
+  // Indexed, not for-of: no iterator objects in a tier that does not optimize them away.
+  for (let c = 0; c < calls.length; c++) {
+    const { fn, args } = calls[c] as TileCall;
+    (exports[fn] as (...a: number[]) => void)(...args);
+  }
 }
 
 /** C (m x n) = A (m x k) B (k x n), all row-major float32 at byte offsets in the memory. */
