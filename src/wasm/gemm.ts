@@ -456,7 +456,7 @@ export const NN_ROWS = 6;
 export const NN_VECTORS = 2;
 export const NT_ROWS = 2;
 /** nn tiles' heights (the main tile's, then the tails') and widths (8, 4, then 1-3 columns). */
-const NN_HEIGHTS = [NN_ROWS, 2, 1] as const;
+const NN_HEIGHTS = [NN_ROWS, 4, 2, 1] as const;
 const NN_WIDTHS = [NN_VECTORS * 4, 4, 3, 2, 1] as const;
 
 function functions(fma: boolean): WasmFunction[] {
@@ -608,11 +608,14 @@ function nnBlockCalls(
   const add = (fn: string, rr0: number, rr1: number, cc0: number, cc1: number): void => {
     if (rr1 > rr0 && cc1 > cc0) calls.push({ fn, args: [...head, rr0, rr1, cc0, cc1, ...tail] });
   };
-  // Rows in tiles of NN_ROWS, then of 2, then single rows; columns in tiles of 8, then 4, then
-  // the last 1-3 columns in one partial tile.
+  // Rows in tiles of NN_ROWS, then of 4, 2 and 1; columns in tiles of 8, then 4, then the last
+  // 1-3 columns in one partial tile. Two rows left over go with the last six as two tiles of
+  // four (8 accumulators each, enough to keep the multiply-adds busy; a 2-row tile has 4).
+  const sixes = Math.floor((r1 - r0) / NN_ROWS);
+  const lastSix = (r1 - r0) % NN_ROWS === 2 && sixes > 0 ? sixes - 1 : sixes;
   let start = r0;
   for (const height of NN_HEIGHTS) {
-    const end = split(start, r1, height);
+    const end = height === NN_ROWS ? r0 + lastSix * NN_ROWS : split(start, r1, height);
     add(`nn${height}x${NN_VECTORS * 4}`, start, end, c0, wide);
     add(`nn${height}x4`, start, end, wide, fours);
     add(`nn${height}x${c1 - fours}`, start, end, fours, c1);
