@@ -1,7 +1,7 @@
 /**
  * Runs every example in turn, passing the same options (`--quick` for the short versions).
  *
- *   npm run examples                 # the full experiments (about 30 s on 2 cores, Node 24)
+ *   npm run examples                 # the full experiments (about 22 s on 2 cores, Node 24)
  *   npm run examples -- --quick      # what CI runs
  */
 export const EXAMPLES = [
