@@ -2,9 +2,10 @@
  * How the cost grows with the work: the notes' network (784-512-512-10) and a wider one
  * (784-2048-2048-10), RMSprop, at batch 32, 128 and 512, in one interleaved run: denselab's
  * fitClassifier, the dense engine's own step (no Keras-style loop around it) and PyTorch on
- * one CPU thread, each round timing every row once; the table gives medians, the engine's
- * GFLOP/s and its share of the two-core wasm SIMD peak (measured right before each engine row,
- * so that a share compares two figures taken in the same minute of a shared host). Then
+ * one CPU thread, each round timing every row once; the table gives medians (of times, and of
+ * each round's own ratios), the engine's GFLOP/s and its share of the two-core wasm SIMD peak
+ * (measured right before each engine row, so that a share compares two figures taken in the
+ * same minute of a shared host). Then
  * predictClasses and evaluateClassifier on 10,000 MNIST test rows: on the engine (today's
  * path) against tfjs' own forward pass (0.2.0's path).
  *
@@ -159,7 +160,8 @@ for (let r = 0; r < rounds; r++) {
       if (typeof v === 'string') notes.set(`${key}/${what}`, v);
       else results.set(`${key}/${what}`, [...(results.get(`${key}/${what}`) ?? []), v]);
     };
-    add('fit', await fit(c.width, c.batch, c.steps));
+    const fitMs = await fit(c.width, c.batch, c.steps);
+    add('fit', fitMs);
     // The peak right before the engine's row: a share of it taken within the round holds
     // when the host as a whole runs faster or slower from one minute to the next.
     const peakNow = (await wasmCeilingThreads(threads)) ?? NaN;
@@ -167,7 +169,10 @@ for (let r = 0; r < rounds; r++) {
     const engineMs = await engineStep(c.width, c.batch, c.steps);
     add('engine', engineMs);
     add('share', stepFlop(c.width, c.batch) / engineMs / 1e6 / peakNow);
-    add('torch', torch(c.width, c.batch, c.steps));
+    add('fit/engine', fitMs / engineMs);
+    const torchMs = torch(c.width, c.batch, c.steps);
+    add('torch', torchMs);
+    if (typeof torchMs === 'number') add('fit/torch', fitMs / torchMs);
   }
   process.stdout.write(`  round ${r + 1}/${rounds} done\n`);
 }
@@ -178,9 +183,10 @@ console.log(
     `${Math.min(...peaks).toFixed(1)}-${Math.max(...peaks).toFixed(1)}`,
 );
 console.log(
-  '\n| network | batch | fitClassifier ms | engine step ms | fit / engine | PyTorch 1 thread ms | fit / PyTorch | engine GFLOP/s | % of peak (median of rounds) |',
+  '\n| network | batch | fitClassifier ms | engine step ms | fit / engine | PyTorch 1 thread ms | fit / PyTorch | engine GFLOP/s | % of peak |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+// Times are medians over rounds; ratios and shares are medians of each round's own ratio.
 for (const c of CASES) {
   const key = `${c.width}/${c.batch}`;
   const get = (what: string): number => median(results.get(`${key}/${what}`) ?? [NaN]);
@@ -189,7 +195,7 @@ for (const c of CASES) {
   const share = get('share');
   const torchText = notes.get(`${key}/torch`) ?? torchMs.toFixed(2);
   console.log(
-    `| 784-${c.width}-${c.width}-10 | ${c.batch} | ${fitMs.toFixed(2)} | ${engineMs.toFixed(2)} | ${(fitMs / engineMs).toFixed(2)} | ${torchText} | ${(fitMs / torchMs).toFixed(2)} | ${gflops.toFixed(1)} | ${(share * 100).toFixed(0)}% |`,
+    `| 784-${c.width}-${c.width}-10 | ${c.batch} | ${fitMs.toFixed(2)} | ${engineMs.toFixed(2)} | ${get('fit/engine').toFixed(2)} | ${torchText} | ${get('fit/torch').toFixed(2)} | ${gflops.toFixed(1)} | ${(share * 100).toFixed(0)}% |`,
   );
 }
 
