@@ -2,6 +2,10 @@ import { Session } from 'node:inspector/promises';
 import { describe, expect, it } from 'vitest';
 import { DenseEngine } from '../../src/engine/denseEngine';
 import { hasRelaxedSimd } from '../../src/wasm/encoder';
+import { OPTIMIZER_SPECS } from '../fixtures/optimizerSpecs';
+
+/** Keras' default optimizer: RMSprop, no momentum, not centered. */
+const KERAS_RMSPROP = OPTIMIZER_SPECS.find((o) => o.kind === 'rmsprop' && !o.centered)!;
 
 interface ProfileNode {
   callFrame: { functionName: string; url: string };
@@ -49,14 +53,7 @@ describe("the dense engine's step", () => {
           { inputs: 64, units: 10, activation: 'softmax', bias: true },
         ],
         loss: 'categorical',
-        optimizer: {
-          kind: 'rmsprop',
-          learningRate: 0.001,
-          rho: 0.9,
-          momentum: 0,
-          epsilon: 1e-7,
-          centered: false,
-        },
+        optimizer: KERAS_RMSPROP,
         maxBatch: 32,
         rows: [rows],
         threads,
