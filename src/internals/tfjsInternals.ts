@@ -131,7 +131,11 @@ export function quietCpuBackend(backend: unknown): void {
 
 export interface WasmBackendParts {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  /** tfjs' DataStorage: `get` moves a tensor's data here from another backend; `has` does not. */
+  dataIdMap: {
+    get(dataId: tf.DataId): { memoryOffset: number } | undefined;
+    has(dataId: tf.DataId): boolean;
+  };
   wasm: {
     HEAPU8: Uint8Array;
     asm?: { memory?: unknown };
@@ -146,6 +150,7 @@ export function wasmParts(backend: unknown): WasmBackendParts | undefined {
   if (
     typeof parts.makeOutput !== 'function' ||
     typeof parts.dataIdMap?.get !== 'function' ||
+    typeof parts.dataIdMap.has !== 'function' ||
     !(parts.wasm?.HEAPU8 instanceof Uint8Array)
   ) {
     return undefined;
@@ -208,14 +213,18 @@ export function valuesOf(backend: CpuBackendParts, t: tf.TensorInfo): unknown {
 
 /**
  * A float32 tensor's values where tfjs keeps them (the wasm heap, the cpu backend's array),
- * without a copy, or undefined on other backends; read it at once (tfjs' heap may move when it
- * next allocates).
+ * without a copy, or undefined on other backends and for a tensor whose data is still on
+ * another backend (tfjs moves it when it is read); read it at once (tfjs' heap may move when
+ * it next allocates).
  */
 export function valuesInPlace(x: tf.Tensor): Float32Array | undefined {
   if (x.dtype !== 'float32') return undefined;
   const backend = tf.backend();
   const wasm = wasmParts(backend);
-  if (wasm !== undefined) return new Float32Array(heap(wasm).buffer, offsetOf(wasm, x), x.size);
+  if (wasm !== undefined) {
+    if (!wasm.dataIdMap.has(x.dataId)) return undefined;
+    return new Float32Array(heap(wasm).buffer, offsetOf(wasm, x), x.size);
+  }
   const cpu = cpuParts(backend);
   const values = cpu === undefined ? undefined : valuesOf(cpu, x);
   return values instanceof Float32Array ? values : undefined;

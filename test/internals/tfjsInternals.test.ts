@@ -188,6 +188,18 @@ describe("valuesInPlace: a float32 tensor's values without a copy", () => {
       await tf.setBackend('cpu');
     });
   }
+
+  it('undefined (not an error) for a tensor whose data is still on another backend', async () => {
+    const onCpu = tf.tensor1d([1, 2]);
+    await tf.setBackend('wasm');
+    try {
+      expect(valuesInPlace(onCpu)).toBeUndefined();
+      expect(Array.from(await onCpu.data())).toEqual([1, 2]); // tfjs moves it when read
+    } finally {
+      onCpu.dispose();
+      await tf.setBackend('cpu');
+    }
+  });
 });
 
 describe('tfjs-layers callbacks', () => {
