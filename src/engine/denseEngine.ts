@@ -14,6 +14,7 @@ import {
   nnCalls,
   ntCalls,
   runCalls,
+  type Block,
   type NnArgs,
   type TileCall,
 } from '../wasm/gemm';
@@ -613,63 +614,33 @@ export class DenseEngine implements EngineDevice {
   }
 
   /**
-   * Layer l's backward products, split by thread: its kernel's gradient (input^T dZ) and
-   * bias gradient (ones^T dZ) by columns of the kernel, and the gradient below it
-   * (dZ W^T, masked by the ReLU below) by its columns.
+   * Layer l's backward products, split by thread: its kernel's and bias' gradients by bands
+   * of the kernel's columns (or of its rows, for a layer too narrow to split by columns), and
+   * the gradient below it (dZ Wᵀ, masked by the ReLU below) by its columns.
    */
   private layerGradientCalls(l: number, count: number, dZ: number, dPrev: number): TileCall[][] {
     const layer = this.layers[l] as EngineLayer;
     const at = this.at[l] as LayerAt;
-    const p = this.params[this.current] as number;
     const input = l === 0 ? this.xb : (this.acts[l - 1] as number);
     const below = l === 0 ? undefined : (this.layers[l - 1] as EngineLayer);
     const { inputs, units } = layer;
     const threads = this.threadsFor(count * inputs * units);
     const rows = this.ranges(inputs, threads, 4);
-    // Each thread's share of the kernel's gradient: a band of its columns, or of its rows
-    // (whole rows when the layer is too narrow to split by columns; the bias on thread 0).
     const byRows = narrow(units, threads);
     const blocks = byRows
       ? this.ranges(inputs, threads, NN_ROWS).map(([r0, r1]) => ({ r0, r1, c0: 0, c1: units }))
       : this.ranges(units, threads, 8).map(([c0, c1]) => ({ r0: 0, r1: inputs, c0, c1 }));
     return blocks.map((block, t) => {
-      // dW = inputᵀ dZ: A is the input read down its columns (lda 1, ldak inputs)
-      const dW = {
-        a: input,
-        b: dZ,
-        c: this.grads + 4 * at.w,
-        bias: 0,
-        k: count,
-        lda: 1,
-        ldak: inputs,
-        ldb: units,
-        ldc: at.ld,
-      };
-      const calls = nnCalls(dW, block, false);
-      if (layer.bias && (!byRows || t === 0)) {
-        // db = onesᵀ dZ
-        const db = {
-          a: this.ones,
-          b: dZ,
-          c: this.grads + 4 * at.b,
-          bias: 0,
-          k: count,
-          lda: count,
-          ldak: 1,
-          ldb: units,
-          ldc: units,
-        };
-        calls.push(...nnCalls(db, { r0: 0, r1: 1, c0: block.c0, c1: block.c1 }, false));
-      }
+      // with bands of rows, thread 0 computes the whole bias gradient
+      const calls = this.kernelGradientCalls(l, count, dZ, block, !byRows || t === 0);
       if (below !== undefined) {
         // dPrev = (dZ Wᵀ) masked by the ReLU below
         const [i0, i1] = rows[t] as [number, number];
-        const mask = below.activation === 'relu' ? input : 0;
         const dX = {
           a: dZ,
-          b: p + 4 * at.w,
+          b: (this.params[this.current] as number) + 4 * at.w,
           c: dPrev,
-          mask,
+          mask: below.activation === 'relu' ? input : 0,
           k: units,
           lda: units,
           ldb: at.ld,
@@ -680,6 +651,47 @@ export class DenseEngine implements EngineDevice {
       }
       return calls;
     });
+  }
+
+  /** Layer l's kernel gradient (inputᵀ dZ) over `block`, and its bias' over the same columns. */
+  private kernelGradientCalls(
+    l: number,
+    count: number,
+    dZ: number,
+    block: Block,
+    withBias: boolean,
+  ): TileCall[] {
+    const { inputs, units, bias } = this.layers[l] as EngineLayer;
+    const at = this.at[l] as LayerAt;
+    // A is the input read down its columns (lda 1, ldak inputs)
+    const dW = {
+      a: l === 0 ? this.xb : (this.acts[l - 1] as number),
+      b: dZ,
+      c: this.grads + 4 * at.w,
+      bias: 0,
+      k: count,
+      lda: 1,
+      ldak: inputs,
+      ldb: units,
+      ldc: at.ld,
+    };
+    const calls = nnCalls(dW, block, false);
+    if (bias && withBias) {
+      // db = onesᵀ dZ
+      const db = {
+        a: this.ones,
+        b: dZ,
+        c: this.grads + 4 * at.b,
+        bias: 0,
+        k: count,
+        lda: count,
+        ldak: 1,
+        ldb: units,
+        ldc: units,
+      };
+      calls.push(...nnCalls(db, { r0: 0, r1: 1, c0: block.c0, c1: block.c1 }, false));
+    }
+    return calls;
   }
 
   private update(): void {

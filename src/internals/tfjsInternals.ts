@@ -190,7 +190,11 @@ export function xnnpackThreads(backend: WasmBackendParts): number {
 }
 
 export interface CpuBackendParts {
-  data: { get(dataId: tf.DataId): { values?: unknown } | undefined };
+  /** tfjs' DataStorage: `get` moves a tensor's data here from another backend; `has` does not. */
+  data: {
+    get(dataId: tf.DataId): { values?: unknown } | undefined;
+    has(dataId: tf.DataId): boolean;
+  };
   makeTensorInfo(
     shape: number[],
     dtype: tf.DataType,
@@ -201,7 +205,9 @@ export interface CpuBackendParts {
 /** The backend as CpuBackendParts, or undefined when it does not look like tfjs' cpu backend. */
 export function cpuParts(backend: unknown): CpuBackendParts | undefined {
   const parts = backend as Partial<CpuBackendParts>;
-  return typeof parts.makeTensorInfo === 'function' && typeof parts.data?.get === 'function'
+  return typeof parts.makeTensorInfo === 'function' &&
+    typeof parts.data?.get === 'function' &&
+    typeof parts.data.has === 'function'
     ? (parts as CpuBackendParts)
     : undefined;
 }
@@ -226,7 +232,7 @@ export function valuesInPlace(x: tf.Tensor): Float32Array | undefined {
     return new Float32Array(heap(wasm).buffer, offsetOf(wasm, x), x.size);
   }
   const cpu = cpuParts(backend);
-  const values = cpu === undefined ? undefined : valuesOf(cpu, x);
+  const values = cpu?.data.has(x.dataId) === true ? valuesOf(cpu, x) : undefined;
   return values instanceof Float32Array ? values : undefined;
 }
 

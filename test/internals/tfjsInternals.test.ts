@@ -189,17 +189,23 @@ describe("valuesInPlace: a float32 tensor's values without a copy", () => {
     });
   }
 
-  it('undefined (not an error) for a tensor whose data is still on another backend', async () => {
-    const onCpu = tf.tensor1d([1, 2]);
-    await tf.setBackend('wasm');
-    try {
-      expect(valuesInPlace(onCpu)).toBeUndefined();
-      expect(Array.from(await onCpu.data())).toEqual([1, 2]); // tfjs moves it when read
-    } finally {
-      onCpu.dispose();
-      await tf.setBackend('cpu');
-    }
-  });
+  for (const [from, to] of [
+    ['cpu', 'wasm'],
+    ['wasm', 'cpu'],
+  ]) {
+    it(`undefined (not an error, and nothing moved) for a tensor still on ${from} when ${to} is current`, async () => {
+      await tf.setBackend(from!);
+      const t = tf.tensor1d([1, 2]);
+      await tf.setBackend(to!);
+      try {
+        expect(valuesInPlace(t)).toBeUndefined();
+        expect(Array.from(await t.data())).toEqual([1, 2]); // tfjs moves it when read
+      } finally {
+        t.dispose();
+        await tf.setBackend('cpu');
+      }
+    });
+  }
 });
 
 describe('tfjs-layers callbacks', () => {
